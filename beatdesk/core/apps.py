@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import importlib
+
+from django.apps import AppConfig
+
+# Modules an app may define that register themselves at start-up: permission rules and jobs.
+SELF_REGISTERING_MODULES = ("permissions", "jobs")
+
+
+def load_app_modules(app_config: AppConfig) -> None:
+    for module in SELF_REGISTERING_MODULES:
+        name = f"{app_config.name}.{module}"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+class CoreConfig(AppConfig):
+    name = "beatdesk.core"
+    label = "core"
+
+    def ready(self) -> None:
+        load_app_modules(self)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from beatdesk.core.context import Origin, origin
+
+LOGIN_TIME_KEY = "beatdesk_login_at"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the documented reverse proxy, REMOTE_ADDR is set by the proxy protocol of the
+    # server (gunicorn --forwarded-allow-ips); X-Forwarded-For is never trusted here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Records the request's origin for the audit trail and ends sessions past their absolute age."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(LOGIN_TIME_KEY)
+            if started is None:
+                request.session[LOGIN_TIME_KEY] = time.time()
+            elif time.time() - float(started) > settings.SESSION_ABSOLUTE_AGE:
+                logout(request)
+        value = Origin(
+            channel="web",
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            request_id=uuid.uuid4().hex,
+        )
+        with origin(value):
+            return self.get_response(request)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from beatdesk.hub import views
+
+app_name = "hub"
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("<slug:force_slug>/", views.force_home, name="force-home"),
+    path("<slug:force_slug>/districts/<slug:district_slug>/", views.district, name="district"),
+]

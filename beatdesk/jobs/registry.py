@@ -1,0 +1,89 @@
+"""Background work as rows in the database, advanced by one worker loop.
+
+Each domain registers a *runner*: a function that claims due rows (conditional UPDATE, so two
+workers never take the same row), does the work, and returns how many rows it advanced. The
+worker calls every runner in turn, sleeping only when none had anything to do. A crash loses
+nothing: an unfinished row is still in the database with its state and next-attempt time.
+Tests call ``run_due()`` to advance everything that is due, synchronously.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+
+logger = logging.getLogger("beatdesk.jobs")
+
+Runner = Callable[[], int]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Runner
+    # Minimum seconds between two runs (polling a network every minute, not every loop).
+    every: float = 0.0
+
+
+_JOBS: dict[str, Job] = {}
+_LAST_RUN: dict[str, float] = {}
+
+
+def job(name: str, *, every: float = 0.0) -> Callable[[Runner], Runner]:
+    def register(fn: Runner) -> Runner:
+        _JOBS[name] = Job(name=name, run=fn, every=every)
+        return fn
+
+    return register
+
+
+def registered_jobs() -> dict[str, Job]:
+    return dict(_JOBS)
+
+
+def run_due(*, only: set[str] | None = None, respect_intervals: bool = False) -> int:
+    """Run every registered job once; return the number of rows advanced."""
+    total = 0
+    now = time.monotonic()
+    for name, entry in sorted(_JOBS.items()):
+        if only is not None and name not in only:
+            continue
+        if respect_intervals and entry.every and now - _LAST_RUN.get(name, -1e9) < entry.every:
+            continue
+        _LAST_RUN[name] = now
+        try:
+            total += entry.run() or 0
+        except Exception:
+            logger.exception("job %s failed; it will run again on the next loop", name)
+    return total
+
+
+def run_until_idle(*, max_loops: int = 100) -> int:
+    """Advance everything due until nothing more is; for tests and the demo loader."""
+    total = 0
+    for _ in range(max_loops):
+        done = run_due()
+        total += done
+        if not done:
+            break
+    return total
+
+
+def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
+    """The worker: run due jobs until ``stop`` is set; idle for ``poll_seconds`` between loops."""
+    from beatdesk.core.context import Origin, origin
+
+    logger.info("worker started with jobs: %s", ", ".join(sorted(_JOBS)) or "(none)")
+    with origin(Origin(channel="worker")):
+        while not stop.is_set():
+            close_old_connections()
+            done = run_due(respect_intervals=True)
+            if not done:
+                stop.wait(poll_seconds)
+    close_old_connections()
+    logger.info("worker stopped")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "beatdesk.people"
+    label = "people"
+
+    def ready(self) -> None:
+        from beatdesk.core.apps import load_app_modules
+
+        load_app_modules(self)
