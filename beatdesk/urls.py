@@ -5,7 +5,13 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("desk/publishing/", include("beatdesk.publishing.urls")),
+    path("desk/inbox/", include("beatdesk.inbox.urls")),
+    path("desk/qa/", include("beatdesk.qa.urls")),
+    path("desk/networks/", include("beatdesk.networks.urls")),
+    path("desk/audit/", include("beatdesk.audit.urls")),
     path("desk/", include("beatdesk.people.urls")),
+    path("api/v1/", include("beatdesk.api.urls")),
     path("", include("beatdesk.hub.urls")),
 ]
 

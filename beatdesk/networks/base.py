@@ -23,7 +23,9 @@ from typing import Protocol, runtime_checkable
 
 
 class TransportError(Exception):
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.status = status
