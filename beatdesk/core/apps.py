@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 # Modules an app may define that register themselves at start-up: permission rules and jobs.
 SELF_REGISTERING_MODULES = ("permissions", "jobs")
@@ -24,3 +25,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         load_app_modules(self)
+
+
+class BeatdeskAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with Beatdesk's force-scoped site as ``admin.site``."""
+
+    default = False
+
+    default_site = "beatdesk.core.admin.BeatdeskAdminSite"
