@@ -67,3 +67,66 @@ def test_demo_prepares_data_folder_keeps_data_and_resets(tmp_path):
             conn.execute("SELECT name FROM forces_district WHERE slug='york'").fetchone()[0]
             == "York"
         )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_demo_serves_hub_and_desk_and_stops_cleanly_on_ctrl_c(tmp_path):
+    import signal
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("BEATDESK_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    env["BEATDESK_TESTING"] = "false"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "beatdesk",
+            "demo",
+            "--data-dir",
+            str(tmp_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/north-yorkshire/", timeout=2
+                ) as r:
+                    status = r.status
+                    body = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200
+        assert "Scarborough" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/desk/login/", timeout=5) as r:
+            assert r.status == 200
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, out
+        assert "Stopped the web server and the worker." in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()

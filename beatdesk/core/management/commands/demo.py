@@ -78,6 +78,8 @@ class Command(BaseCommand):
         server = uvicorn.Server(config)
         try:
             server.run()
+        except KeyboardInterrupt:
+            pass  # uvicorn has already shut down gracefully; Ctrl-C is the normal way out
         finally:
             stop.set()
             worker.join(timeout=10)
