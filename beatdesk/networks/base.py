@@ -79,6 +79,7 @@ class OutgoingPost:
     parts: tuple[OutgoingPart, ...]
     reply_to: str | None = None  # the network id of the message this answers
     private: bool = False  # a direct message rather than a public reply
+    recipient: str | None = None  # for direct messages: the person's id on the network
 
 
 @dataclass(frozen=True)
