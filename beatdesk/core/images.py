@@ -63,6 +63,17 @@ def _too_big(size: int, max_bytes: int) -> ImageRejected:
     )
 
 
+def _too_many_pixels(max_pixels: int) -> ImageRejected:
+    return ImageRejected(
+        f"The image has too many pixels; the limit is {_megapixels(max_pixels)} megapixels.",
+        code="too_many_pixels",
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".rstrip("0").rstrip(".")
+
+
 def _read(data: Any, max_bytes: int) -> bytes:
     """Read at most ``max_bytes + 1`` bytes, so a huge upload is refused without reading it."""
     if isinstance(data, bytes | bytearray | memoryview):
@@ -134,18 +145,16 @@ def sanitise_image(
         raise ImageRejected(EMPTY, code="empty")
 
     with warnings.catch_warnings():
-        # Pillow only warns between its limit and twice it; we treat that as a refusal too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow warns between its own limit (about 89 megapixels) and twice it, and refuses
+        # above; we check the header's size against our lower limit ourselves, below, so the
+        # message can say how big the image is.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(raw), formats=list(ACCEPTED_FORMATS))
         except UnidentifiedImageError:
             raise ImageRejected(NOT_AN_IMAGE, code="not_an_image") from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageRejected(
-                f"The image has too many pixels; the limit is {max_pixels // 1_000_000} "
-                "megapixels.",
-                code="too_many_pixels",
-            ) from None
+        except Image.DecompressionBombError:
+            raise _too_many_pixels(max_pixels) from None
         except (OSError, SyntaxError, ValueError):
             raise ImageRejected(DAMAGED, code="damaged") from None
 
@@ -157,7 +166,7 @@ def sanitise_image(
             if width * height > max_pixels:
                 raise ImageRejected(
                     f"The image is {width:,} by {height:,} pixels; the limit is "
-                    f"{max_pixels // 1_000_000} megapixels.",
+                    f"{_megapixels(max_pixels)} megapixels.",
                     code="too_many_pixels",
                 )
             if getattr(image, "is_animated", False) and getattr(image, "n_frames", 1) > 1:
@@ -165,12 +174,8 @@ def sanitise_image(
             try:
                 image.load()
                 clean, fmt = _clean_pixels(image)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                raise ImageRejected(
-                    f"The image has too many pixels; the limit is {max_pixels // 1_000_000} "
-                    "megapixels.",
-                    code="too_many_pixels",
-                ) from None
+            except Image.DecompressionBombError:
+                raise _too_many_pixels(max_pixels) from None
             except (OSError, SyntaxError, ValueError, EOFError):
                 raise ImageRejected(DAMAGED, code="damaged") from None
 
