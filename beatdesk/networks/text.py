@@ -21,6 +21,7 @@ Sources (see docs/decisions/0020-text-rules.md):
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable
@@ -135,12 +136,17 @@ _QUERY_CHAR = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]"
 _QUERY_END = r"[a-z0-9\-_&=#/]"
 
 
-_ASCII_HOST = r"(?:[a-z0-9](?:[a-z0-9_\-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\."
+# Labels are at most 63 characters and a host has at most ten labels before the domain
+# name: real hosts fit, and the bounds keep matching linear on text like "a.a.a.a..." that
+# would otherwise make every keystroke in the composer re-scan the whole text.
+_ASCII_LABEL = r"[a-z0-9](?:[a-z0-9_\-]{0,61}[a-z0-9])?"
+_ASCII_NAME = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_ASCII_HOST = rf"(?:{_ASCII_LABEL}\.){{0,10}}{_ASCII_NAME}\."
 # After a scheme, twitter-text also accepts internationalised names (e.g. 例え.jp).
-_ANY_HOST = (
-    r"(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}_\-]*[\p{L}\p{M}\p{N}])?\.)*"
-    r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}\-]*[\p{L}\p{M}\p{N}])?\."
-)
+_WORD_CHAR = r"[\p{L}\p{M}\p{N}]"
+_ANY_LABEL = rf"{_WORD_CHAR}(?:[\p{{L}}\p{{M}}\p{{N}}_\-]{{0,61}}{_WORD_CHAR})?"
+_ANY_NAME = rf"{_WORD_CHAR}(?:[\p{{L}}\p{{M}}\p{{N}}\-]{{0,61}}{_WORD_CHAR})?"
+_ANY_HOST = rf"(?:{_ANY_LABEL}\.){{0,10}}{_ANY_NAME}\."
 
 
 def _url_pattern(*, scheme_required: bool) -> str:
@@ -265,15 +271,23 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _point_weight(point: int) -> int:
+    in_range = any(start <= point <= end for start, end in X_WEIGHT_RANGES)
+    return X_RANGE_WEIGHT if in_range else X_DEFAULT_WEIGHT
+
+
+# A single code point below U+231A (the first emoji shown as emoji by default) is never an
+# emoji on its own, so most text skips the emoji pattern.
+_FIRST_EMOJI_PRESENTATION = 0x231A
+
+
+@functools.lru_cache(maxsize=4096)  # text repeats its characters: weigh each one once
 def _x_weight(cluster: str) -> int:
+    if len(cluster) == 1 and ord(cluster) < _FIRST_EMOJI_PRESENTATION:
+        return _point_weight(ord(cluster))
     if _EMOJI_CLUSTER_RE.match(cluster):
         return X_EMOJI_WEIGHT
-    total = 0
-    for char in cluster:
-        point = ord(char)
-        in_range = any(start <= point <= end for start, end in X_WEIGHT_RANGES)
-        total += X_RANGE_WEIGHT if in_range else X_DEFAULT_WEIGHT
-    return total
+    return sum(_point_weight(ord(char)) for char in cluster)
 
 
 def _x_weighted(text: str, url_length: int) -> int:

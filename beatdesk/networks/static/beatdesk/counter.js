@@ -25,8 +25,12 @@
  *   "over"; each line has data-network and data-count (and data-bytes) attributes.
  *
  * No inline scripts or styles (the Content Security Policy forbids them): load this file with
- * <script src="..." nonce="{{ csp_nonce }}" defer></script>. It exposes window.BeatdeskCounter
- * ({measure, signed, attach, attachAll}) for tests and for other scripts.
+ * <script src="{% static 'beatdesk/counter.js' %}" nonce="{{ csp_nonce }}" defer></script>
+ * and its styles with <link rel="stylesheet" href="{% static 'beatdesk/counter.css' %}">.
+ * Django's autoescaping makes the JSON safe inside the double-quoted data-counter attribute.
+ * Bluesky's bytes are shown once the text passes 90% of the byte limit.
+ * The script exposes window.BeatdeskCounter ({measure, signed, attach, attachAll}) for tests
+ * and for other scripts; textareas added later by htmx get a counter on htmx:load.
  */
 (function () {
   "use strict";
@@ -38,6 +42,8 @@
   var encoder = new TextEncoder();
   var compiled = {};
   var SPEAK_DELAY_MS = 1000;
+  var LONG_TEXT = 3000;
+  var LONG_TEXT_DELAY_MS = 200;
 
   function pattern(source, flags) {
     var key = flags + ":" + source;
@@ -68,17 +74,32 @@
     return signature ? body + "\n" + signature : body;
   }
 
-  function xWeight(cluster, rule, emojiRe) {
+  function pointWeight(point, weights) {
+    var inRange = weights.ranges.some(function (r) {
+      return r[0] <= point && point <= r[1];
+    });
+    return inRange ? weights.in_range : weights["default"];
+  }
+
+  // A single code point below U+231A (the first emoji shown as emoji by default) is never an
+  // emoji on its own, so most text skips the emoji pattern (as text.py does).
+  var FIRST_EMOJI_PRESENTATION = 0x231a;
+
+  function xWeight(cluster, rule, emojiRe, cache) {
+    var known = cache.get(cluster);
+    if (known !== undefined) return known;
     var weights = rule.weights;
-    if (emojiRe.test(cluster)) return weights.emoji;
     var total = 0;
-    for (var ch of cluster) {
-      var point = ch.codePointAt(0);
-      var inRange = weights.ranges.some(function (r) {
-        return r[0] <= point && point <= r[1];
-      });
-      total += inRange ? weights.in_range : weights["default"];
+    var first = cluster.codePointAt(0);
+    var single = cluster.length === (first > 0xffff ? 2 : 1);
+    if (single && first < FIRST_EMOJI_PRESENTATION) {
+      total = pointWeight(first, weights);
+    } else if (emojiRe.test(cluster)) {
+      total = weights.emoji;
+    } else {
+      for (var ch of cluster) total += pointWeight(ch.codePointAt(0), weights);
     }
+    cache.set(cluster, total);
     return total;
   }
 
@@ -88,9 +109,10 @@
     var urlLength = rule.url_length || 23;
     var total = 0;
     var position = 0;
+    var cache = new Map(); // text repeats its characters: weigh each one once
     var weigh = function (piece) {
       graphemes(piece).forEach(function (c) {
-        total += xWeight(c, rule, emojiRe);
+        total += xWeight(c, rule, emojiRe, cache);
       });
     };
     urlRe.lastIndex = 0;
@@ -259,8 +281,13 @@
       return results;
     }
 
+    // Short posts are counted on every keystroke; a long paste waits for a pause in typing,
+    // so counting tens of thousands of characters never makes typing lag.
+    var pending = null;
     textarea.addEventListener("input", function () {
-      update(false);
+      clearTimeout(pending);
+      if (textarea.value.length <= LONG_TEXT) update(false);
+      else pending = setTimeout(update, LONG_TEXT_DELAY_MS, false);
     });
     var api = { update: update, config: config };
     textarea.beatdeskCounter = api;
