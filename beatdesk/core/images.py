@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import IO, Any
@@ -169,7 +170,10 @@ def sanitise_image(
                     f"{_megapixels(max_pixels)} megapixels.",
                     code="too_many_pixels",
                 )
-            if getattr(image, "is_animated", False) and getattr(image, "n_frames", 1) > 1:
+            # Cameras write MPO (a JPEG with a second, depth or preview, picture after it): the
+            # first picture is the photo. Anything else with several frames is an animation.
+            still = image.format == "MPO"
+            if not still and getattr(image, "is_animated", False):
                 raise ImageRejected(ANIMATED, code="animated")
             try:
                 image.load()
@@ -202,7 +206,11 @@ def _clean_pixels(image: Image.Image) -> tuple[Image.Image, str]:
     with the format to encode them in (PNG for transparency and palette graphics)."""
     transparent = _has_transparency(image)
     palette = image.mode in ("P", "1") and not transparent
-    upright = ImageOps.exif_transpose(image) or image
+    try:
+        upright = ImageOps.exif_transpose(image) or image
+    except (SyntaxError, ValueError, TypeError, KeyError, OSError, struct.error):
+        # Unreadable EXIF: the picture stays as stored; the EXIF is dropped all the same.
+        upright = image
     if upright is image:
         upright = image.copy()
         upright.info = dict(image.info)

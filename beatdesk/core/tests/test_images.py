@@ -125,6 +125,29 @@ class TestPhotos:
         stream.read(10)  # a stream someone already started reading is read from the start
         assert_no_metadata(sanitise_image(stream))
 
+    def test_camera_mpo_keeps_the_main_picture(self):
+        # Some cameras and phones write MPO: the photo, then a second picture (depth, preview).
+        main = two_tone((80, 60))
+        second = Image.new("RGB", (20, 15), (0, 160, 0))
+        data = encode(main, "MPO", save_all=True, append_images=[second], exif=photo_exif())
+        assert Image.open(io.BytesIO(data)).format == "MPO"
+        clean = sanitise_image(data)
+        assert (clean.width, clean.height, clean.mime_type) == (80, 60, "image/jpeg")
+        assert reopen(clean).getpixel((5, 5))[0] > 180  # the red half of the main picture
+        assert_no_metadata(clean)
+
+    def test_unreadable_exif_orientation_is_ignored_and_dropped(self):
+        exif = photo_exif()
+        exif[ExifTags.Base.Orientation] = 99
+        clean = sanitise_image(encode(two_tone(), "JPEG", exif=exif))
+        assert (clean.width, clean.height) == (300, 200)
+        assert_no_metadata(clean)
+
+    def test_broken_colour_profile_is_dropped(self):
+        clean = sanitise_image(encode(two_tone(), "JPEG", icc_profile=b"not a profile" * 10))
+        assert "icc_profile" not in reopen(clean).info
+        assert reopen(clean).getpixel((10, 10))[0] > 180
+
     def test_cmyk_jpeg_becomes_rgb(self):
         clean = sanitise_image(encode(Image.new("CMYK", (40, 30), (0, 255, 255, 0)), "JPEG"))
         assert reopen(clean).mode == "RGB"
@@ -201,6 +224,11 @@ class TestGraphics:
     def test_animated_webp_is_refused(self):
         frames = [Image.new("RGB", (20, 20), colour) for colour in (RED, BLUE)]
         data = encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=100)
+        assert rejected_message(data)[0].startswith("Animated images are not accepted.")
+
+    def test_animated_png_is_refused(self):
+        frames = [Image.new("RGB", (20, 20), colour) for colour in (RED, BLUE)]
+        data = encode(frames[0], "PNG", save_all=True, append_images=frames[1:])
         assert rejected_message(data)[0].startswith("Animated images are not accepted.")
 
     def test_animated_gif_is_refused(self):

@@ -30,6 +30,9 @@ TRICKY = [
     "line one\r\nline two\rline three\n",
     FAMILY * 121,
     "a" * 310,
+    "odd spaces at the end\u00a0\u3000\u0085\x1f",
+    "a zero-width no-break space is not trimmed\ufeff",
+    "\u0d15\u0d4d\u0d37 \u0915\u094d\u0937 \u0e01\u0e33",  # Indic conjuncts, Thai sara am
 ]
 
 CHANNELS = [

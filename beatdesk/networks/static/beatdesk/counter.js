@@ -68,9 +68,19 @@
     return text.replace(/\r\n?/g, "\n");
   }
 
+  // Python's str.isspace(), which str.rstrip() uses (String.trimEnd differs: it strips U+FEFF
+  // and keeps U+001C-U+001F and U+0085).
+  var PY_SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+  function rstrip(text) {
+    var end = text.length;
+    while (end > 0 && PY_SPACE.test(text[end - 1])) end -= 1;
+    return text.slice(0, end);
+  }
+
   function signed(text, signature) {
-    // Python's str.rstrip() and String.trimEnd() agree on every whitespace a person types.
-    var body = text.trimEnd();
+    // As people.signatures.sign(): the signature on its own line after the trimmed text.
+    var body = rstrip(text);
     return signature ? body + "\n" + signature : body;
   }
 
