@@ -85,14 +85,15 @@ def test_browser_counts_match_the_server(page):
     config = counter_config(CHANNELS, SIGNATURE)
     violations = load_counter(page, config)
     rules = [rules_for(c) for c in CHANNELS]
-    rule_dicts = json.loads(config)["rules"]
-
     browser = page.evaluate(
-        """([values, rules, signature]) => values.map((v) => rules.map((r) => {
-            const m = BeatdeskCounter.measure(BeatdeskCounter.signed(v, signature), r);
-            return [m.count, m.bytes, m.over_by, m.ok];
-        }))""",
-        [TRICKY, rule_dicts, SIGNATURE],
+        """([values, config]) => {
+            const rules = BeatdeskCounter.rulesFrom(config);
+            return values.map((v) => rules.map((r) => {
+                const m = BeatdeskCounter.measure(BeatdeskCounter.signed(v, config.signature), r);
+                return [m.count, m.bytes, m.over_by, m.ok];
+            }));
+        }""",
+        [TRICKY, json.loads(config)],
     )
     server = [
         [[m.count, m.bytes, m.over_by, m.ok] for m in (measure(signed(value), r) for r in rules)]

@@ -11,8 +11,9 @@
  *             aria-describedby="post-text-count"></textarea>
  *   <output id="post-text-count" for="post-text" aria-live="polite"></output>
  *
- * - data-counter: {"signature": "^JH", "rules": [{network, label, limit, method, byte_limit,
- *   url_length, normalize, url_pattern, mention_pattern, weights?, emoji_pattern?}, ...]}.
+ * - data-counter: {"signature": "^JH", "patterns": {name: source, ...}, "rules": [{network,
+ *   label, limit, method, byte_limit, url_length, normalize, url_pattern, mention_pattern,
+ *   weights?, emoji_pattern?}, ...]}; a rule's *_pattern is a name in "patterns".
  *   The signature is appended on its own line after trimming trailing space, as
  *   people.signatures.sign() does; an empty signature appends nothing.
  * - The output is the first <output> named in the textarea's aria-describedby (or the element
@@ -29,8 +30,8 @@
  * and its styles with <link rel="stylesheet" href="{% static 'beatdesk/counter.css' %}">.
  * Django's autoescaping makes the JSON safe inside the double-quoted data-counter attribute.
  * Bluesky's bytes are shown once the text passes 90% of the byte limit.
- * The script exposes window.BeatdeskCounter ({measure, signed, attach, attachAll}) for tests
- * and for other scripts; textareas added later by htmx get a counter on htmx:load.
+ * The script exposes window.BeatdeskCounter ({rulesFrom, measure, signed, attach, attachAll})
+ * for tests and for other scripts; textareas added later by htmx get a counter on htmx:load.
  */
 (function () {
   "use strict";
@@ -168,7 +169,19 @@
     return pieces.join("");
   }
 
-  /* Count signed text under one rule: {network, count, limit, over_by, ok, bytes, byte_limit}. */
+  /* The rules of a data-counter config with their patterns' names replaced by the patterns. */
+  function rulesFrom(config) {
+    var patterns = config.patterns || {};
+    return config.rules.map(function (rule) {
+      var resolved = Object.assign({}, rule);
+      ["url_pattern", "mention_pattern", "emoji_pattern"].forEach(function (key) {
+        if (rule[key]) resolved[key] = patterns[rule[key]];
+      });
+      return resolved;
+    });
+  }
+
+  /* Count signed text under one resolved rule (see rulesFrom): {network, count, limit, over_by, ok, bytes, byte_limit}. */
   function measure(text, rule) {
     text = normaliseNewlines(text);
     if (rule.normalize) text = text.normalize(rule.normalize);
@@ -249,6 +262,7 @@
     }
     var output = findOutput(textarea);
     if (!output || !config || !Array.isArray(config.rules)) return null;
+    var rules = rulesFrom(config);
 
     output.textContent = "";
     var list = document.createElement("ul");
@@ -262,7 +276,7 @@
 
     function update(speakNow) {
       var text = signed(textarea.value, config.signature || "");
-      var results = config.rules.map(function (rule) {
+      var results = rules.map(function (rule) {
         return measure(text, rule);
       });
       list.textContent = "";
@@ -309,7 +323,13 @@
     (root || document).querySelectorAll("textarea[data-counter]").forEach(attach);
   }
 
-  window.BeatdeskCounter = { measure: measure, signed: signed, attach: attach, attachAll: attachAll };
+  window.BeatdeskCounter = {
+    rulesFrom: rulesFrom,
+    measure: measure,
+    signed: signed,
+    attach: attach,
+    attachAll: attachAll,
+  };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
