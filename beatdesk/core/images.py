@@ -156,7 +156,7 @@ def sanitise_image(
             raise ImageRejected(NOT_AN_IMAGE, code="not_an_image") from None
         except Image.DecompressionBombError:
             raise _too_many_pixels(max_pixels) from None
-        except (OSError, SyntaxError, ValueError):
+        except (OSError, SyntaxError, ValueError, EOFError):
             raise ImageRejected(DAMAGED, code="damaged") from None
 
         with image:

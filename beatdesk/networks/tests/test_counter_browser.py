@@ -152,3 +152,23 @@ def test_counter_shows_each_network_as_the_officer_types(page):
     )
     assert area.get_attribute("data-counter-state") == "ok"
     assert axe_violations(page) == []
+
+
+def test_a_part_added_later_by_htmx_gets_a_counter(page):
+    config = counter_config([Channel(network="x")], "^JH")
+    load_counter(page, config)
+    html = COMPOSER.render(Context({"counter_config": config})).replace("post-text", "part-2")
+    page.evaluate(
+        """(html) => {
+            const holder = document.createElement("div");
+            holder.innerHTML = html;
+            document.querySelector("main").append(holder);
+            // What htmx fires on content it has just swapped in.
+            holder.dispatchEvent(new CustomEvent("htmx:load", {bubbles: true}));
+        }""",
+        html,
+    )
+    page.locator("#part-2").fill("Second part")
+    assert page.locator("#part-2-count li").all_inner_texts() == ["X: 15 / 280"]  # 11 + 1 + 3
+    # The first part's counter is untouched.
+    assert page.locator("#post-text-count li").all_inner_texts() == ["X: 4 / 280"]
