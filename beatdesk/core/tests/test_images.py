@@ -314,3 +314,41 @@ class TestRefused:
     def test_is_a_validation_error_for_forms(self):
         with pytest.raises(ValidationError):
             sanitise_image(b"not an image")
+
+
+def test_damaged_files_are_refused_never_crash():
+    """Flip, insert and cut bytes in valid images: every result is a clean image or a
+    refusal with a message, never an unexpected error (a 500 for the officer)."""
+    import random
+
+    bases = [
+        encode(two_tone((64, 48)), "JPEG"),
+        encode(two_tone((64, 48)), "PNG"),
+        encode(two_tone((64, 48), mode="RGBA"), "PNG"),
+        encode(two_tone((64, 48)).convert("P"), "GIF"),
+    ]
+    if features.check("webp"):
+        bases.append(encode(two_tone((64, 48)), "WEBP"))
+    rng = random.Random(20)
+    outcomes = set()
+    for _ in range(300):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 6)):
+            position = rng.randrange(len(data))
+            choice = rng.random()
+            if choice < 0.6:
+                data[position] = rng.randrange(256)
+            elif choice < 0.8:
+                del data[position : position + rng.randint(1, 20)]
+            else:
+                data[position:position] = rng.randbytes(rng.randint(1, 20))
+        try:
+            clean = sanitise_image(bytes(data))
+        except ImageRejected as exc:
+            assert exc.messages and exc.messages[0].endswith(".")
+            outcomes.add(exc.code)
+        else:
+            assert clean.mime_type in ("image/jpeg", "image/png")
+            assert Image.open(io.BytesIO(clean.content)).size == (clean.width, clean.height)
+            outcomes.add("ok")
+    assert {"ok", "damaged", "not_an_image"} <= outcomes
