@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, features
 from PIL.PngImagePlugin import PngInfo
 
-from beatdesk.core.images import MB, CleanImage, ImageRejected, sanitise_image
+from beatdesk.core.images import MB, CleanImage, ImageRejected, sanitise_image, shrink_image
 
 NOT_ACCEPTED = "This file is not an image we accept (JPEG, PNG, WebP or GIF)."
 DAMAGED = "This image file is damaged or incomplete. Try saving it again, or choose another."
@@ -352,3 +352,40 @@ def test_damaged_files_are_refused_never_crash():
             assert Image.open(io.BytesIO(clean.content)).size == (clean.width, clean.height)
             outcomes.add("ok")
     assert {"ok", "damaged", "not_an_image"} <= outcomes
+
+
+def noise(size, mode="RGB"):
+    """Pixels that compress badly, like a grainy night-time photo."""
+    bands = [Image.effect_noise(size, 120) for _ in mode]
+    return Image.merge(mode, bands)
+
+
+class TestShrink:
+    def test_photo_shrinks_to_blueskys_limit(self):
+        original = encode(noise((1600, 1200)), "JPEG", quality=95, exif=photo_exif())
+        assert len(sanitise_image(original).content) > 1_000_000
+
+        small = shrink_image(original, max_bytes=1_000_000)
+
+        assert len(small.content) <= 1_000_000
+        assert small.mime_type == "image/jpeg"
+        assert reopen(small).size == (small.width, small.height)
+        assert small.width / small.height == pytest.approx(4 / 3, abs=0.01)
+        assert_no_metadata(small)
+
+    def test_small_image_is_left_as_sanitised(self):
+        data = encode(two_tone(), "JPEG", exif=photo_exif())
+        assert shrink_image(data, max_bytes=1_000_000) == sanitise_image(data)
+
+    def test_transparent_graphic_stays_png(self):
+        # Noise does not compress: 600 x 600 x 4 bytes is about 1.4 MB as PNG.
+        image = noise((600, 600), "RGBA")
+        small = shrink_image(encode(image, "PNG"), max_bytes=600_000)
+        assert small.mime_type == "image/png"
+        assert len(small.content) <= 600_000
+        assert 320 <= small.width < 600
+        assert reopen(small).mode == "RGBA"
+
+    def test_impossible_limit_is_refused(self):
+        with pytest.raises(ImageRejected, match="cannot be made smaller"):
+            shrink_image(encode(noise((800, 600)), "JPEG"), max_bytes=2_000, min_side=320)
