@@ -238,3 +238,43 @@ def _clean_pixels(image: Image.Image) -> tuple[Image.Image, str]:
     bare.paste(upright)
     bare.info = {}
     return bare, "PNG" if (transparent or palette) else "JPEG"
+
+
+def shrink_image(
+    content: bytes, *, max_bytes: int, max_side: int = MAX_SIDE, min_side: int = 320
+) -> CleanImage:
+    """An image made to fit a network's own byte limit (Bluesky takes 1,000,000 bytes): first a
+    lower JPEG quality, then fewer pixels, never below ``min_side`` on the longer side.
+
+    The content goes through ``sanitise_image`` first, so whatever it is given comes out
+    checked and bare."""
+    clean = sanitise_image(content, max_bytes=max(len(content), MAX_BYTES), max_side=max_side)
+    if len(clean.content) <= max_bytes:
+        return clean
+    fmt = "PNG" if clean.mime_type == "image/png" else "JPEG"
+    with Image.open(io.BytesIO(clean.content)) as opened:
+        image = opened.copy()
+    image.info = {}
+    while True:
+        for quality in (75, 65, 55) if fmt == "JPEG" else (None,):
+            out = io.BytesIO()
+            if quality is None:
+                image.save(out, "PNG", compress_level=6)
+            else:
+                image.save(out, "JPEG", quality=quality, optimize=True)
+            if out.tell() <= max_bytes:
+                return CleanImage(
+                    content=out.getvalue(),
+                    mime_type=clean.mime_type,
+                    width=image.width,
+                    height=image.height,
+                    extension=clean.extension,
+                )
+        side = int(max(image.size) * 0.75)
+        if side < min_side:
+            raise ImageRejected(
+                f"The image cannot be made smaller than {_megabytes(max_bytes)} without losing "
+                "too much detail. Choose a simpler or smaller image.",
+                code="too_big",
+            )
+        image.thumbnail((side, side), Image.Resampling.LANCZOS)

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, features
 from PIL.PngImagePlugin import PngInfo
 
-from beatdesk.core.images import MB, CleanImage, ImageRejected, sanitise_image
+from beatdesk.core.images import MB, CleanImage, ImageRejected, sanitise_image, shrink_image
 
 NOT_ACCEPTED = "This file is not an image we accept (JPEG, PNG, WebP or GIF)."
 DAMAGED = "This image file is damaged or incomplete. Try saving it again, or choose another."
@@ -314,3 +314,78 @@ class TestRefused:
     def test_is_a_validation_error_for_forms(self):
         with pytest.raises(ValidationError):
             sanitise_image(b"not an image")
+
+
+def test_damaged_files_are_refused_never_crash():
+    """Flip, insert and cut bytes in valid images: every result is a clean image or a
+    refusal with a message, never an unexpected error (a 500 for the officer)."""
+    import random
+
+    bases = [
+        encode(two_tone((64, 48)), "JPEG"),
+        encode(two_tone((64, 48)), "PNG"),
+        encode(two_tone((64, 48), mode="RGBA"), "PNG"),
+        encode(two_tone((64, 48)).convert("P"), "GIF"),
+    ]
+    if features.check("webp"):
+        bases.append(encode(two_tone((64, 48)), "WEBP"))
+    rng = random.Random(20)
+    outcomes = set()
+    for _ in range(300):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 6)):
+            position = rng.randrange(len(data))
+            choice = rng.random()
+            if choice < 0.6:
+                data[position] = rng.randrange(256)
+            elif choice < 0.8:
+                del data[position : position + rng.randint(1, 20)]
+            else:
+                data[position:position] = rng.randbytes(rng.randint(1, 20))
+        try:
+            clean = sanitise_image(bytes(data))
+        except ImageRejected as exc:
+            assert exc.messages and exc.messages[0].endswith(".")
+            outcomes.add(exc.code)
+        else:
+            assert clean.mime_type in ("image/jpeg", "image/png")
+            assert Image.open(io.BytesIO(clean.content)).size == (clean.width, clean.height)
+            outcomes.add("ok")
+    assert {"ok", "damaged", "not_an_image"} <= outcomes
+
+
+def noise(size, mode="RGB"):
+    """Pixels that compress badly, like a grainy night-time photo."""
+    bands = [Image.effect_noise(size, 120) for _ in mode]
+    return Image.merge(mode, bands)
+
+
+class TestShrink:
+    def test_photo_shrinks_to_blueskys_limit(self):
+        original = encode(noise((1600, 1200)), "JPEG", quality=95, exif=photo_exif())
+        assert len(sanitise_image(original).content) > 1_000_000
+
+        small = shrink_image(original, max_bytes=1_000_000)
+
+        assert len(small.content) <= 1_000_000
+        assert small.mime_type == "image/jpeg"
+        assert reopen(small).size == (small.width, small.height)
+        assert small.width / small.height == pytest.approx(4 / 3, abs=0.01)
+        assert_no_metadata(small)
+
+    def test_small_image_is_left_as_sanitised(self):
+        data = encode(two_tone(), "JPEG", exif=photo_exif())
+        assert shrink_image(data, max_bytes=1_000_000) == sanitise_image(data)
+
+    def test_transparent_graphic_stays_png(self):
+        # Noise does not compress: 600 x 600 x 4 bytes is about 1.4 MB as PNG.
+        image = noise((600, 600), "RGBA")
+        small = shrink_image(encode(image, "PNG"), max_bytes=600_000)
+        assert small.mime_type == "image/png"
+        assert len(small.content) <= 600_000
+        assert 320 <= small.width < 600
+        assert reopen(small).mode == "RGBA"
+
+    def test_impossible_limit_is_refused(self):
+        with pytest.raises(ImageRejected, match="cannot be made smaller"):
+            shrink_image(encode(noise((800, 600)), "JPEG"), max_bytes=2_000, min_side=320)

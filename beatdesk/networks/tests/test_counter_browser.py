@@ -104,6 +104,96 @@ def test_browser_counts_match_the_server(page):
     assert violations == []
 
 
+FRAGMENTS = [
+    "a",
+    "Z",
+    "7",
+    " ",
+    "\n",
+    "\r\n",
+    ".",
+    ",",
+    "!",
+    "(",
+    ")",
+    "/",
+    "-",
+    "_",
+    "@",
+    "#",
+    "?",
+    "=",
+    "&",
+    "\u2026",
+    "\u2013",
+    "\u00e9",
+    "e\u0301",
+    "q\u0301",
+    "\u00a9",
+    "\ufe0f",
+    "\u20e3",
+    "\u200d",
+    "\u200f",
+    "\u200e",
+    "\u05e9",
+    "\u0645",
+    "\u65e5",
+    "\ud55c",
+    "\u0915\u094d",
+    FAMILY,
+    ENGLAND_FLAG,
+    "\U0001f1ec",
+    "\U0001f1e7",
+    "\U0001f44b",
+    "\U0001f3fd",
+    "\u261d",
+    "\u2764",
+    "1\ufe0f\u20e3",
+    "https://",
+    "http://",
+    "www.",
+    "example",
+    ".com",
+    ".co.uk",
+    ".police.uk",
+    "/path",
+    "?q=1",
+    "@alice",
+    "@alice@example.social",
+    "north-yorkshire",
+    "\u4f8b\u3048",
+    ".jp",
+    "xn--",
+    "\u00a0",
+    "\u3000",
+    "\t",
+]
+
+
+def test_browser_matches_the_server_on_random_mixtures(page):
+    """Hundreds of strings glued from the awkward pieces above, in every order."""
+    import random
+
+    rng = random.Random(8)
+    values = ["".join(rng.choices(FRAGMENTS, k=rng.randint(1, 40))) for _ in range(400)]
+    config = counter_config(CHANNELS, SIGNATURE)
+    load_counter(page, config)
+    browser = page.evaluate(
+        """([values, config]) => {
+            const rules = BeatdeskCounter.rulesFrom(config);
+            return values.map((v) => rules.map((r) => {
+                const m = BeatdeskCounter.measure(BeatdeskCounter.signed(v, config.signature), r);
+                return [m.count, m.bytes];
+            }));
+        }""",
+        [values, json.loads(config)],
+    )
+    rules = [rules_for(c) for c in CHANNELS]
+    for value, counted in zip(values, browser, strict=True):
+        expected = [[m.count, m.bytes] for m in (measure(signed(value), r) for r in rules)]
+        assert counted == expected, f"browser and server disagree on {value!r}"
+
+
 def test_counter_shows_each_network_as_the_officer_types(page):
     config = counter_config(
         [Channel(network="hub"), Channel(network="x"), Channel(network="bluesky")], "^JH"

@@ -53,6 +53,8 @@
   }
 
   function graphemes(text) {
+    // Browsers without Intl.Segmenter (Firefox before 125) count code points instead: an
+    // over-count for emoji, never an under-count; the server has the final word.
     if (!segmenter) return Array.from(text);
     var out = [];
     for (var piece of segmenter.segment(text)) out.push(piece.segment);
