@@ -24,7 +24,7 @@ from beatdesk.inbox.models import (
     DutyStatus,
     Message,
 )
-from beatdesk.inbox.selectors import force_triage_data
+from beatdesk.inbox.selectors import account_district_id, force_triage_data
 from beatdesk.inbox.sla import add_office_minutes
 
 MAX_TEXT = 20_000
@@ -176,10 +176,10 @@ def message_ingest(
     received_at = received_at or arrival
     policy = force.policy
     data = force_triage_data(force_id=force.pk)
-    account_district_id = account.district_id if account is not None else None
-    result = classify(text, data.context(account_district_id=account_district_id))
+    home_district_id = account_district_id(data, account)
+    result = classify(text, data.context(account_district_id=home_district_id))
     priority = "urgent" if result.is_emergency else result.priority
-    district_id = data.district_ids.get(result.district or "") or account_district_id
+    district_id = data.district_ids.get(result.district or "") or home_district_id
     private = kind in Message.PRIVATE_KINDS
 
     try:

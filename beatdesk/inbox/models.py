@@ -320,9 +320,7 @@ class ConversationView(models.Model):
     """Who opened a conversation and when (read receipts), and who is writing a reply now."""
 
     force = models.ForeignKey("forces.Force", on_delete=models.CASCADE, related_name="+")
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="viewers"
-    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="viewers")
     officer = models.ForeignKey("people.Officer", on_delete=models.CASCADE, related_name="+")
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()

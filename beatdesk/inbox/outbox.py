@@ -7,7 +7,7 @@ says what the reply is: its signed text, the network message it answers, public 
 from __future__ import annotations
 
 from beatdesk.inbox.models import Message
-from beatdesk.networks.base import OutgoingPart, OutgoingPost
+from beatdesk.networks.base import OutgoingPart, OutgoingPost, SendResult
 from beatdesk.publishing.models import Delivery
 from beatdesk.publishing.outbox import register_payload
 
@@ -29,11 +29,11 @@ def build_reply(delivery: Delivery) -> OutgoingPost:
     )
 
 
-def reply_sent(delivery: Delivery) -> None:
+def reply_sent(delivery: Delivery, result: SendResult) -> None:
     """Keep the network id on our message, so the public's answer to it joins the thread."""
-    if delivery.network_id:
+    if result.network_id:
         Message.objects.filter(pk=int(delivery.reply_ref), network_id="").update(
-            network_id=delivery.network_id
+            network_id=result.network_id
         )
 
 

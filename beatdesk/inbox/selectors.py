@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from beatdesk.forces.models import District, Force, Place, PostcodeDistrict
+from beatdesk.forces.models import Account, District, Force
 from beatdesk.inbox.models import (
     Conversation,
     ConversationView,
@@ -41,6 +41,8 @@ class ForceTriageData:
     district_ids: dict[str, int] = field(default_factory=dict)
     district_slugs: dict[int, str] = field(default_factory=dict)
     round_robin_districts: set[int] = field(default_factory=set)
+    # An individual account speaks for its officer's district when they have exactly one.
+    officer_homes: dict[int, int] = field(default_factory=dict)
     version: int = 0
     built_at: float = 0.0
 
@@ -97,44 +99,32 @@ def force_rules(*, force_id: int, extra: list[TriageRule] | None = None) -> list
 
 
 def _build(force_id: int, version: int) -> ForceTriageData:
+    from beatdesk.inbox.triage.context import force_context
+
     districts = dict(District.objects.filter(force_id=force_id).values_list("pk", "slug"))
-    data = ForceTriageData(
+    force = Force.objects.get(pk=force_id)
+    base = force_context(force=force, rules=force_rules(force_id=force_id))
+    homes: dict[int, set[int]] = {}
+    for officer_id, district_id in Membership.objects.filter(force_id=force_id).values_list(
+        "officer_id", "district_id"
+    ):
+        homes.setdefault(officer_id, set()).add(district_id)
+    return ForceTriageData(
+        places=base.places,
+        postcodes=base.postcodes,
+        officers=base.officers,
+        rules=base.rules,
         district_slugs=districts,
         district_ids={slug: pk for pk, slug in districts.items()},
+        officer_homes={pk: next(iter(ids)) for pk, ids in homes.items() if len(ids) == 1},
+        round_robin_districts=set(
+            DistrictInboxSettings.objects.filter(force_id=force_id, round_robin=True).values_list(
+                "district_id", flat=True
+            )
+        ),
         version=version,
         built_at=time.monotonic(),
     )
-    for name, district_id in Place.objects.filter(force_id=force_id).values_list(
-        "name", "district_id"
-    ):
-        data.places[name.lower()] = districts[district_id]
-    for name, slug in District.objects.filter(force_id=force_id).values_list("name", "slug"):
-        data.places.setdefault(name.lower(), slug)
-    for code, district_id in PostcodeDistrict.objects.filter(force_id=force_id).values_list(
-        "code", "district_id"
-    ):
-        data.postcodes[code.upper()] = districts[district_id]
-    # Only officers of exactly one district say where a message is about.
-    homes: dict[int, set[int]] = {}
-    for officer_id, district_id in Membership.objects.filter(
-        force_id=force_id, officer__is_active=True
-    ).values_list("officer_id", "district_id"):
-        homes.setdefault(officer_id, set()).add(district_id)
-    for officer in Officer.objects.filter(pk__in=homes.keys()):
-        if len(homes[officer.pk]) != 1:
-            continue
-        slug = districts[next(iter(homes[officer.pk]))]
-        data.officers[officer.surname.lower()] = slug
-        data.officers[f"{officer.rank} {officer.surname}".lower()] = slug
-        if officer.collar_number:
-            data.officers[officer.collar_number.lower()] = slug
-    data.rules = force_rules(force_id=force_id)
-    data.round_robin_districts = set(
-        DistrictInboxSettings.objects.filter(force_id=force_id, round_robin=True).values_list(
-            "district_id", flat=True
-        )
-    )
-    return data
 
 
 def force_triage_data(*, force_id: int) -> ForceTriageData:
@@ -154,9 +144,21 @@ def force_triage_data(*, force_id: int) -> ForceTriageData:
     return built
 
 
-def triage_context_for(*, force: Force, account_district_id: int | None = None):
-    """The TriageContext for classifying a message sent to ``force``."""
-    return force_triage_data(force_id=force.pk).context(account_district_id=account_district_id)
+def account_district_id(data: ForceTriageData, account: Account | None) -> int | None:
+    """The district an account speaks for: its own, or its officer's only district."""
+    if account is None:
+        return None
+    if account.district_id:
+        return account.district_id
+    if account.officer_id:
+        return data.officer_homes.get(account.officer_id)
+    return None
+
+
+def triage_context_for(*, force: Force, account: Account | None = None):
+    """The TriageContext for classifying a message sent to ``account`` of ``force``."""
+    data = force_triage_data(force_id=force.pk)
+    return data.context(account_district_id=account_district_id(data, account))
 
 
 # --- Conversations -------------------------------------------------------------------------
@@ -246,8 +248,7 @@ def view_counts(*, officer: Officer) -> dict[str, int]:
     now = timezone.now()
     names = [name for name, _ in VIEWS]
     aggregates = {
-        name: Count("pk", filter=view_filter(officer=officer, view=name, now=now))
-        for name in names
+        name: Count("pk", filter=view_filter(officer=officer, view=name, now=now)) for name in names
     }
     return conversations_visible_to(officer=officer).aggregate(**aggregates)
 
@@ -387,7 +388,7 @@ def rule_preview(*, force: Force, candidate: TriageRule, limit: int = 500) -> Ru
     for message in recent:
         if not pattern.search(message.text.lower()):
             continue
-        account_district = message.account.district_id if message.account_id else None
+        account_district = account_district_id(data, message.account)
         before = classify(message.text, data.context(account_district_id=account_district))
         after = classify(
             message.text,

@@ -3,6 +3,7 @@ transaction and writes an audit event. Ingestion is in ``ingest.py`` (re-exporte
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import string
 from datetime import datetime
@@ -35,8 +36,9 @@ from beatdesk.inbox.models import (
 )
 from beatdesk.inbox.selectors import triage_data_invalidate
 from beatdesk.inbox.sla import office_seconds_between
+from beatdesk.networks.text import check_text
 from beatdesk.people.models import Officer
-from beatdesk.people.signatures import signature_for
+from beatdesk.people.signatures import sign, signature_for
 
 __all__ = ["message_ingest"]  # the rest are found by name
 
@@ -80,7 +82,8 @@ def presence_touch(*, actor: Officer, conversation: Conversation, replying: bool
         **updates
     )
     if not touched:
-        try:
+        # Two polls may race to create the row; either row says the same thing.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
             ConversationView.objects.create(
                 force_id=conversation.force_id,
                 conversation=conversation,
@@ -88,8 +91,6 @@ def presence_touch(*, actor: Officer, conversation: Conversation, replying: bool
                 first_seen_at=now,
                 **updates,
             )
-        except IntegrityError:
-            pass  # two polls raced; either row says the same thing
 
 
 # --- Assignment ------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def conversation_assign(
     actor: Officer,
     conversation: Conversation,
     assignee: Officer | None,
-    expected_assignee_id: int | None | object = UNCHANGED,
+    expected_assignee_id: int | object | None = UNCHANGED,
 ) -> Conversation:
     """Give the conversation to ``assignee`` (or nobody), unless someone else took it first."""
     if assignee is not None and assignee.pk == actor.pk:
@@ -148,15 +149,10 @@ def conversation_assign(
 # --- Replies ---------------------------------------------------------------------------------
 
 
-def _check_length(text: str, network: str) -> None:
-    try:
-        from beatdesk.networks.text import check_text
-    except ImportError:  # the shared counter arrives with the networks' text rules
-        check_text = None
-    if check_text is not None:
-        problems = check_text(text, network)
-        if problems:
-            raise ValidationError(problems if isinstance(problems, str) else "; ".join(problems))
+def _check_length(text: str, channel) -> None:
+    problems = check_text(text, [channel])
+    if problems:
+        raise ValidationError(problems)
 
 
 def reply_send(
@@ -183,7 +179,7 @@ def reply_send(
         raise ValidationError("This conversation is marked as spam; reopen it before replying.")
     signature = signature_for(actor)
     channel = conversation.channel
-    _check_length(f"{body}\n{signature}", channel.network)
+    _check_length(sign(body, actor, signature=signature), channel)
     last_in = (
         conversation.messages.filter(direction=Message.Direction.IN)
         .exclude(network_id="")
@@ -193,9 +189,7 @@ def reply_send(
     now = timezone.now()
     policy = conversation.force.policy
     with transaction.atomic():
-        updated = Conversation.objects.filter(
-            pk=conversation.pk, version=expected_version
-        ).update(
+        updated = Conversation.objects.filter(pk=conversation.pk, version=expected_version).update(
             version=F("version") + 1,
             status=Conversation.Status.WAITING,
             awaiting_since=None,

@@ -14,7 +14,15 @@ from beatdesk.inbox.models import DistrictInboxSettings, TriageRule
 from beatdesk.inbox.selectors import triage_data_invalidate
 from beatdesk.people.models import Membership, Officer
 
-WATCHED = (District, Place, PostcodeDistrict, Membership, Officer, TriageRule, DistrictInboxSettings)
+WATCHED = (
+    District,
+    Place,
+    PostcodeDistrict,
+    Membership,
+    Officer,
+    TriageRule,
+    DistrictInboxSettings,
+)
 
 
 def _invalidate(sender, instance, **kwargs) -> None:

@@ -48,7 +48,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 def target_label(target_at: datetime | None, now: datetime) -> str:
-    """"due in 1 h 5 min" or "overdue by 12 min": the time to the response target."""
+    """ "due in 1 h 5 min" or "overdue by 12 min": the time to the response target."""
     if target_at is None:
         return ""
     minutes = int((target_at - now).total_seconds() // 60)
@@ -193,9 +193,7 @@ def presence(request: HttpRequest, pk: int) -> HttpResponse:
         "inbox/_presence.html",
         {
             "conversation": conversation,
-            "others": selectors.others_present(
-                conversation=conversation, officer=request.officer
-            ),
+            "others": selectors.others_present(conversation=conversation, officer=request.officer),
             "changed": seen_version >= 0 and seen_version != conversation.version,
             "now": timezone.now(),
         },
