@@ -253,6 +253,10 @@ def message_ingest(
                 and policy.auto_emergency_reply != Policy.AutoEmergencyReply.OFF
             ):
                 _send_emergency_guidance(message=message, conversation=conversation, policy=policy)
+            # Q&A: during an open session, a mention or its hashtag also becomes a question.
+            from beatdesk.qa.services import question_from_message
+
+            question_from_message(message)
     except IntegrityError:
         # Another delivery of the same network message won the race; it is the stored one.
         if network_id and channel is not None:

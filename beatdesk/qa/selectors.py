@@ -28,7 +28,9 @@ def session_by_slug(*, force: Force, slug: str) -> Session | None:
     )
 
 
-def upcoming_sessions(*, force: Force, limit: int = 3, now: datetime | None = None) -> list[Session]:
+def upcoming_sessions(
+    *, force: Force, limit: int = 3, now: datetime | None = None
+) -> list[Session]:
     """Sessions not yet over, soonest first: for the hub's force home and the sessions list."""
     now = now or timezone.now()
     return list(
@@ -191,8 +193,7 @@ def session_stats(*, session: Session) -> SessionStats:
         )
     )
     answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(session=session).select_related("officer")
+        a.question_id: a for a in Answer.objects.filter(session=session).select_related("officer")
     }
     waits: list[float] = []
     per_officer_waits: dict[int, list[float]] = defaultdict(list)

@@ -4,9 +4,11 @@ questions. Each checks permission, validates, saves in a transaction and writes 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,8 +28,26 @@ MAX_QUESTION_LENGTH = 500
 MAX_ANSWER_LENGTH = 2000
 MAX_NAME_LENGTH = 80
 HASHTAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,59}$")
+T = TypeVar("T")
 # Triage categories that are held for a moderator instead of waiting in the normal queue.
 HELD_CATEGORIES = {"abuse": "abusive", "spam": "spam"}
+
+
+def guarded(action: str, target: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Check permission before the transaction opens, so a refusal's audit row is not rolled
+    back with it; then run the service in one transaction."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        atomic_fn = transaction.atomic(fn)
+
+        @functools.wraps(fn)
+        def checked(**kwargs) -> T:
+            require(kwargs["actor"], action, kwargs[target])
+            return atomic_fn(**kwargs)
+
+        return checked
+
+    return wrap
 
 
 def bump_version(session: Session) -> None:
@@ -50,7 +70,6 @@ def _unique_slug(force: Force, title: str, starts_at: datetime) -> str:
     return candidate
 
 
-@transaction.atomic
 def session_create(
     *,
     actor: Officer,
@@ -65,8 +84,39 @@ def session_create(
     now: datetime | None = None,
 ) -> Session:
     """Create a session on the given accounts with its panel; announce it and remind people."""
+    accounts = list(accounts)
+    require(actor, "create_qa_session", actor.force)
+    for account in accounts:
+        require(actor, "post", account)
+    with transaction.atomic():
+        return _session_create(
+            actor=actor,
+            title=title,
+            description=description,
+            accounts=accounts,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            hashtag=hashtag,
+            panel=panel,
+            opens_early=opens_early,
+            now=now,
+        )
+
+
+def _session_create(
+    *,
+    actor: Officer,
+    title: str,
+    description: str,
+    accounts: list[Account],
+    starts_at: datetime,
+    ends_at: datetime,
+    hashtag: str,
+    panel: Iterable[Officer],
+    opens_early: bool,
+    now: datetime | None,
+) -> Session:
     force = actor.force
-    require(actor, "create_qa_session", force)
     now = now or timezone.now()
     accounts = list(accounts)
     panel = list(panel)
@@ -94,8 +144,6 @@ def session_create(
         errors["ends_at"] = "A live session can last at most 12 hours."
     if errors:
         raise ValidationError(errors)
-    for account in accounts:
-        require(actor, "post", account)
     session = Session.objects.create(
         force=force,
         slug=_unique_slug(force, title, starts_at),
@@ -213,11 +261,13 @@ def _clean_text(text: str, *, limit: int, what: str) -> str:
 
 
 def triage_category(*, session: Session, text: str) -> str:
-    """The inbox triage's category for a question's text (emergency, abuse, spam, ...)."""
+    """The inbox triage's category for a question asked on the hub (emergency, abuse, ...)."""
+    from beatdesk.inbox.selectors import triage_context_for
     from beatdesk.inbox.triage import classify
+    from beatdesk.qa.handover import _entry
 
-    result = classify(text, {"force": session.force})
-    return str(getattr(result, "category", result))
+    account, _ = _entry(session)
+    return classify(text, triage_context_for(force=session.force, account=account)).category
 
 
 def _group_for(session: Session, text: str) -> tuple[Question | None, float | None]:
@@ -277,7 +327,6 @@ class EmergencyQuestion(Exception):
     """The text reads as an emergency: it went to the inbox's urgent queue, not the session."""
 
 
-@transaction.atomic
 def question_submit(
     *,
     session: Session,
@@ -286,38 +335,44 @@ def question_submit(
     client_key: str = "",
     now: datetime | None = None,
 ) -> Question:
-    """A member of the public asks on the hub session page (no login; rate-limited by the view)."""
+    """A member of the public asks on the hub session page (no login; rate-limited by the view).
+
+    Raises ``EmergencyQuestion`` after storing an emergency as an urgent inbox message.
+    """
     now = now or timezone.now()
-    session = Session.objects.select_for_update().get(pk=session.pk)
-    if not session.accepts_questions(now):
-        raise ValidationError(
-            {"text": "This session is not taking questions now."}
-            if not session.is_closed and now < session.ends_at
-            else {"text": "This session has closed and takes no more questions."}
-        )
     text = _clean_text(text, limit=MAX_QUESTION_LENGTH, what="question")
     asker_name = " ".join(asker_name.split())[:MAX_NAME_LENGTH]
     category = triage_category(session=session, text=text)
     if category == "emergency":
+        # Even when the session is closed: an emergency is never turned away.
         from beatdesk.qa import handover
 
         handover.emergency_from_hub(session=session, text=text, asker_name=asker_name, now=now)
         raise EmergencyQuestion(text)
-    question = _create_question(
-        session=session,
-        text=text,
-        source=Question.Source.HUB,
-        category=category,
-        asker_name=asker_name,
-        client_key=client_key,
-        created_at=now,
-    )
-    audit_record(
-        actor=None,
-        action="qa.question.submit",
-        obj=question,
-        data={"source": "hub", "category": category, "group": question.group_leader_id},
-    )
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("force").get(pk=session.pk)
+        if not session.accepts_questions(now):
+            raise ValidationError(
+                {"text": "This session is not taking questions yet."}
+                if not session.is_closed and now < session.ends_at
+                else {"text": "This session has closed and takes no more questions."}
+            )
+        question = _create_question(
+            session=session,
+            text=text,
+            source=Question.Source.HUB,
+            category=category,
+            asker_name=asker_name,
+            client_key=client_key,
+            created_at=now,
+        )
+        audit_record(
+            actor=None,
+            action="qa.question.submit",
+            obj=question,
+            data={"source": "hub", "category": category, "group": question.group_leader_id},
+        )
+        bump_version(session)
     return question
 
 
@@ -333,13 +388,14 @@ def question_from_message(message) -> Question | None:
     return handover.question_from_message(message)
 
 
-@transaction.atomic
 def question_from_inbox(*, actor: Officer, message, session: Session) -> Question:
     """Staff move a public inbox message into a session's queue."""
     from beatdesk.qa import handover
 
     require(actor, "moderate", session)
-    return handover.question_from_inbox(actor=actor, message=message, session=session)
+    require(actor, "view", message)
+    with transaction.atomic():
+        return handover.question_from_inbox(actor=actor, message=message, session=session)
 
 
 # --- Moderation --------------------------------------------------------------------------------
@@ -349,10 +405,9 @@ def _lock(question: Question) -> Question:
     return Question.objects.select_for_update().select_related("session").get(pk=question.pk)
 
 
-@transaction.atomic
+@guarded("moderate", "question")
 def question_approve(*, actor: Officer, question: Question) -> Question:
     """Show the question publicly and to the panel."""
-    require(actor, "moderate", question)
     question = _lock(question)
     if question.state == Question.State.APPROVED:
         return question
@@ -362,18 +417,15 @@ def question_approve(*, actor: Officer, question: Question) -> Question:
     question.moderated_by = actor
     question.moderated_at = timezone.now()
     question.save(update_fields=["state", "state_reason", "moderated_by", "moderated_at"])
-    audit_record(
-        actor=actor, action="qa.question.approve", obj=question, data={"from": before}
-    )
+    audit_record(actor=actor, action="qa.question.approve", obj=question, data={"from": before})
     bump_version(question.session)
     _reply_if_group_answered(question)
     return question
 
 
-@transaction.atomic
+@guarded("moderate", "question")
 def question_hide(*, actor: Officer, question: Question, reason: str) -> Question:
     """Hide the question (and keep it, with the reason, for the record)."""
-    require(actor, "moderate", question)
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": "Say why the question is hidden."})
@@ -401,18 +453,15 @@ def question_hide(*, actor: Officer, question: Question, reason: str) -> Questio
     if members:
         new_leader = members[0]
         Question.objects.filter(pk=new_leader.pk).update(group_leader=None)
-        Question.objects.filter(pk__in=[m.pk for m in members[1:]]).update(
-            group_leader=new_leader
-        )
+        Question.objects.filter(pk__in=[m.pk for m in members[1:]]).update(group_leader=new_leader)
     audit_record(actor=actor, action="qa.question.hide", obj=question, reason=reason)
     bump_version(question.session)
     return question
 
 
-@transaction.atomic
+@guarded("moderate", "question")
 def question_merge(*, actor: Officer, question: Question, into: Question) -> Question:
     """Put ``question`` (and its group) in the group of ``into``: one answer serves all."""
-    require(actor, "moderate", question)
     question = _lock(question)
     into = _lock(into)
     if into.session_id != question.session_id:
@@ -446,18 +495,15 @@ def question_merge(*, actor: Officer, question: Question, into: Question) -> Que
             "state_reason",
         ]
     )
-    audit_record(
-        actor=actor, action="qa.question.merge", obj=question, data={"into": target.pk}
-    )
+    audit_record(actor=actor, action="qa.question.merge", obj=question, data={"into": target.pk})
     bump_version(question.session)
     _reply_if_group_answered(question)
     return question
 
 
-@transaction.atomic
+@guarded("moderate", "question")
 def question_split(*, actor: Officer, question: Question) -> Question:
     """Take a question out of its group: it was not the same question after all."""
-    require(actor, "moderate", question)
     question = _lock(question)
     if question.is_leader:
         return question
@@ -506,11 +552,15 @@ def question_take(*, actor: Officer, question: Question) -> Question:
     leader_id = question.leader_id
     now = timezone.now()
     with transaction.atomic():
-        won = Question.objects.filter(
-            pk=leader_id,
-            state=Question.State.APPROVED,
-            answered_at__isnull=True,
-        ).filter(Q(taken_by__isnull=True) | Q(taken_by=actor)).update(taken_by=actor, taken_at=now)
+        won = (
+            Question.objects.filter(
+                pk=leader_id,
+                state=Question.State.APPROVED,
+                answered_at__isnull=True,
+            )
+            .filter(Q(taken_by__isnull=True) | Q(taken_by=actor))
+            .update(taken_by=actor, taken_at=now)
+        )
         question = Question.objects.select_related("taken_by", "session").get(pk=leader_id)
         if not won:
             if question.answered_at is not None:
@@ -523,10 +573,9 @@ def question_take(*, actor: Officer, question: Question) -> Question:
     return question
 
 
-@transaction.atomic
+@guarded("answer", "question")
 def question_release(*, actor: Officer, question: Question) -> Question:
     """Give a taken question back so another panel officer can answer it."""
-    require(actor, "answer", question)
     question = _lock(question)
     if question.taken_by_id is None:
         return question

@@ -9,6 +9,7 @@ name) counts for little. Nothing is downloaded and nothing is trained.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -22,16 +23,140 @@ from dataclasses import dataclass
 SAME_QUESTION = 0.40
 
 STOP_WORDS = frozenset(
-    """
-    a about above after again all am an and any are as at be been being but by can could
-    did do does doing done for from get got had has have having he her here hers him his how
-    i if in into is it its just me my no nor not now of off on once only or our ours out over
-    please really so some such than that the their them then there these they this those
-    through to too up very was we were what when where which while who whom why will with
-    would you your yours anyone anything something there's what's who's it's i'm you're
-    going gonna thanks thank hi hello guys police officer officers any plans plan
-    being happening happen also still yet ever even
-    """.split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "for",
+        "from",
+        "get",
+        "got",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "me",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "please",
+        "really",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "anyone",
+        "anything",
+        "something",
+        "there's",
+        "what's",
+        "who's",
+        "it's",
+        "i'm",
+        "you're",
+        "going",
+        "gonna",
+        "thanks",
+        "thank",
+        "hi",
+        "hello",
+        "guys",
+        "police",
+        "officer",
+        "officers",
+        "any",
+        "plans",
+        "plan",
+        "being",
+        "happening",
+        "happen",
+        "also",
+        "still",
+        "yet",
+        "ever",
+        "even",
+    ]
 )
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -39,7 +164,21 @@ _MENTION = re.compile(r"@\w+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 # Plurals and verb forms collapse to one key ("burglaries", "burglary" -> "burglar").
-_SUFFIXES = ("ingly", "ation", "ings", "ies", "ied", "ing", "ers", "est", "ly", "ed", "es", "s", "y")
+_SUFFIXES = (
+    "ingly",
+    "ation",
+    "ings",
+    "ies",
+    "ied",
+    "ing",
+    "ers",
+    "est",
+    "ly",
+    "ed",
+    "es",
+    "s",
+    "y",
+)
 
 
 def normalise(text: str) -> str:
@@ -91,7 +230,7 @@ def features(text: str) -> Counter[str]:
         padded = f" {word} "
         for i in range(len(padded) - 2):
             found["c:" + padded[i : i + 3]] += 1
-    for first, second in zip(words, words[1:], strict=False):
+    for first, second in itertools.pairwise(words):
         found[f"b:{first} {second}"] += 1
     return found
 
