@@ -69,11 +69,11 @@ def schedule(*, actor: Officer, session: Session, now: datetime) -> None:
                 )
                 first_reminder = first_reminder or post
         except ValidationError as exc:
-            # Too long for a network with this title: the person can shorten the title.
+            # Too long for a network with this title, or too far ahead: the person fixes it.
             raise ValidationError(
                 {
                     "title": [
-                        f"The announcement on {account.name} would not fit: {m}"
+                        f"The announcement on {account.name} could not be scheduled: {m}"
                         for m in exc.messages
                     ]
                 }

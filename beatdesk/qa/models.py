@@ -48,6 +48,11 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hub:qa_public:session", args=[self.force.slug, self.slug])
+
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None

@@ -55,6 +55,9 @@ def bump_version(session: Session) -> None:
     Session.objects.filter(pk=session.pk).update(version=F("version") + 1)
     from beatdesk.qa import live
 
+    # Forget now (this request) and again once committed (a poll in between may have
+    # re-read the old version; it would otherwise keep it for up to live.VERSION_TTL).
+    live.forget(session.pk)
     transaction.on_commit(lambda: live.forget(session.pk))
 
 

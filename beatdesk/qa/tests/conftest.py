@@ -12,7 +12,7 @@ def make_session(comms, officer_york, officer_scarborough, account):
     """A session on the York account through the real service; ``live=True`` moves its start
     into the past (the service refuses to create one that has already started)."""
 
-    def make(*, live=False, title="Ask York's neighbourhood team", **overrides):
+    def make(*, live=False, title="Ask the York neighbourhood team", **overrides):
         now = timezone.now()
         values = {
             "actor": comms,
