@@ -3,7 +3,7 @@
 Each poll needs one answer: has anything the page shows changed? The session's ``version``
 (bumped in the same transaction as every visible change) and its phase (upcoming, live, ended)
 make the ETag. A process trusts the version it read for ``VERSION_TTL`` seconds, so however many
-viewers poll, each web process reads the database at most twice a second per session; a change
+viewers poll, each web process reads the database at most four times a second per session; a change
 made in this process is seen at once (``forget`` runs on commit). Rendered fragments are kept
 per version, so a change is rendered once per process, not once per viewer.
 """
@@ -18,11 +18,14 @@ from datetime import datetime
 
 from django.utils import timezone
 
-VERSION_TTL = 0.5
+VERSION_TTL = 0.25
+# Which session a public URL names: it never changes, but a cancelled session must go away.
+LOOKUP_TTL = 30.0
 _lock = threading.Lock()
 _states: dict[int, tuple[float, _Row]] = {}
 _fragments: dict[tuple[int, str, str], bytes] = {}
 _render_locks: dict[int, threading.Lock] = {}
+_lookups: dict[tuple[str, str], tuple[float, int | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,47 @@ def state(session_id: int, *, now: datetime | None = None) -> LiveState | None:
     return LiveState(session_id, row.version, _phase(row, now or timezone.now()))
 
 
+def session_id_for(force_slug: str, slug: str) -> int | None:
+    """The id of the live session at this public URL, remembered for ``LOOKUP_TTL``."""
+    from beatdesk.qa.models import Session
+
+    clock = time.monotonic()
+    key = (force_slug, slug)
+    cached = _lookups.get(key)
+    if cached is None or cached[0] < clock:
+        found = (
+            Session.objects.filter(
+                force__slug=force_slug,
+                force__is_active=True,
+                slug=slug,
+                cancelled_at__isnull=True,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        cached = (clock + LOOKUP_TTL, found)
+        with _lock:
+            _lookups[key] = cached
+    return cached[1]
+
+
 def forget(session_id: int) -> None:
     """Drop this process's cached version (called after a change commits)."""
     with _lock:
         _states.pop(session_id, None)
+
+
+def reset() -> None:
+    """Forget everything this process remembers (tests: each starts from an empty database)."""
+    with _lock:
+        _states.clear()
+        _fragments.clear()
+        _lookups.clear()
+
+
+def cached_fragment(live: LiveState, variant: str) -> bytes | None:
+    """The fragment for this version if this process has rendered it already."""
+    return _fragments.get((live.session_id, live.tag, variant))
 
 
 def fragment(live: LiveState, variant: str, render: Callable[[], bytes]) -> bytes:

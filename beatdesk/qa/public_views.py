@@ -74,14 +74,16 @@ def _live_context(session: Session, state: live.LiveState) -> dict:
     }
 
 
-def _fragment(session: Session, state: live.LiveState, *, poll: bool) -> bytes:
-    return live.fragment(
-        state,
-        "poll" if poll else "page",
-        lambda: render_to_string(
-            "qa/hub/_live.html", {**_live_context(session, state), "poll": poll}
-        ).encode(),
-    )
+def _fragment(state: live.LiveState, *, poll: bool, session: Session | None = None) -> bytes:
+    """The rendered fragment; the session is loaded only when this version is not cached."""
+
+    def render() -> bytes:
+        found = session or Session.objects.select_related("force__policy").get(pk=state.session_id)
+        return render_to_string(
+            "qa/hub/_live.html", {**_live_context(found, state), "poll": poll}
+        ).encode()
+
+    return live.fragment(state, "poll" if poll else "page", render)
 
 
 def session_page(request: HttpRequest, force_slug: str, slug: str) -> HttpResponse:
@@ -95,7 +97,7 @@ def session_page(request: HttpRequest, force_slug: str, slug: str) -> HttpRespon
             "force": force,
             "session": session,
             "phase": state.phase,
-            "live_html": _fragment(session, state, poll=False).decode(),
+            "live_html": _fragment(state, poll=False, session=session).decode(),
             "form": AskForm(),
             "accepts_questions": session.accepts_questions(),
         },
@@ -107,12 +109,7 @@ def live_fragment(request: HttpRequest, force_slug: str, slug: str) -> HttpRespo
     """Polled every second by every viewer, so it costs almost nothing when nothing changed:
     204 when the viewer's version is current, 304 for a matching ETag, else the fragment
     rendered once per version per process."""
-    force = _force(force_slug)
-    session_id = (
-        Session.objects.filter(force=force, slug=slug, cancelled_at__isnull=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    session_id = live.session_id_for(force_slug, slug)
     if session_id is None:
         raise Http404("No such session.")
     state = live.state(session_id)
@@ -123,8 +120,7 @@ def live_fragment(request: HttpRequest, force_slug: str, slug: str) -> HttpRespo
     elif request.headers.get("If-None-Match") == state.etag:
         response = HttpResponse(status=304)
     else:
-        session = Session.objects.select_related("force__policy").get(pk=session_id)
-        response = HttpResponse(_fragment(session, state, poll=True))
+        response = HttpResponse(_fragment(state, poll=True))
     response["ETag"] = state.etag
     response["Cache-Control"] = "no-cache"
     return response

@@ -7,6 +7,16 @@ from beatdesk.qa.models import Session
 from beatdesk.qa.services import session_create
 
 
+@pytest.fixture(autouse=True)
+def forget_live_state():
+    """Each test has a fresh database; the live page's per-process memory must match."""
+    from beatdesk.qa import live
+
+    live.reset()
+    yield
+    live.reset()
+
+
 @pytest.fixture
 def make_session(comms, officer_york, officer_scarborough, account):
     """A session on the York account through the real service; ``live=True`` moves its start
