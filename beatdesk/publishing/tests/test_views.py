@@ -39,7 +39,6 @@ def test_posting_from_the_form_twice_makes_one_post_and_shows_its_status(client,
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Post.objects.count() == 1
-    post = Post.objects.get()
     page = client.get(first["Location"]).content.decode()
     assert "Lost cat on Haxby Road" in page and "Where it has gone" in page
     assert 'data-network="simulated"' in page
