@@ -424,7 +424,12 @@ def _attempt(
                        due_at=now + timedelta(minutes=5), attempted=False)  # fmt: skip
     transport = transports.get(delivery.channel_id)
     if transport is None:
-        transport = transports[delivery.channel_id] = transport_for(delivery.channel)
+        try:
+            transport = transports[delivery.channel_id] = transport_for(delivery.channel)
+        except Exception as exc:
+            # A network whose transport is missing or misconfigured: keep the delivery.
+            logger.exception("no transport for channel %s", delivery.channel_id)
+            return _retry(delivery, f"Cannot reach {delivery.channel.network}: {exc}", now)
     try:
         payload = handler.build(delivery)
     except Exception as exc:
