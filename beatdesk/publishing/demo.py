@@ -175,7 +175,7 @@ def seed_demo(force: Force) -> None:
                         upload=_poster(),
                         alt_text="Poster: bike marking at Haxby library, Saturday from 10am",
                     )
-                ],  # fmt: skip
+                ],
             )
         post_create(
             actor=officer,
@@ -205,7 +205,7 @@ def _approval_examples(force: Force) -> None:
                 text="Hello York! I'm Tom, your new PCSO for York Central. You'll see "
                 "me around Micklegate and the station most days: say hello."
             )
-        ],  # fmt: skip
+        ],
         client_token=uuid.uuid4().hex,
         tags="community",
     )

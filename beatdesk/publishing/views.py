@@ -223,8 +223,13 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         texts = [request.POST.get(f"part-{i}-text", "") for i in range(len(post.parts.all()))]
         tags = request.POST.get("tags", "")
         try:
-            services.post_edit(actor=request.officer, post=post, texts=texts, tags=tags,
-                               scheduled_for=post.scheduled_for)  # fmt: skip
+            services.post_edit(
+                actor=request.officer,
+                post=post,
+                texts=texts,
+                tags=tags,
+                scheduled_for=post.scheduled_for,
+            )
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -274,9 +279,11 @@ def post_take_down(request: HttpRequest, post_id: int) -> HttpResponse:
             messages.success(request, "Taken down. The author has been told why.")
             return redirect("publishing:post", post.pk)
     return render(
-        request, "publishing/take_down.html", {"post": post, "errors": errors},
+        request,
+        "publishing/take_down.html",
+        {"post": post, "errors": errors},
         status=400 if errors else 200,
-    )  # fmt: skip
+    )
 
 
 @officer_required

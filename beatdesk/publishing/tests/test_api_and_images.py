@@ -95,9 +95,12 @@ def test_api_explains_errors(officer_york):
     client = api_client(officer_york)
     response = post_json(
         client,
-        {"account": "york", "parts": [{"text": "a" * 300, "images": [{"data": "", "alt_text": ""}]}],
-         "client_token": "y"},
-    )  # fmt: skip
+        {
+            "account": "york",
+            "parts": [{"text": "a" * 300, "images": [{"data": "", "alt_text": ""}]}],
+            "client_token": "y",
+        },
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert any("Too long for the simulated network" in e for e in errors)
@@ -124,9 +127,15 @@ def test_a_file_that_is_not_an_image_is_refused_by_content(client, officer_york)
     fake = SimpleUploadedFile("photo.jpg", b"<html>not a photo</html>", content_type="image/jpeg")
     response = client.post(
         url,
-        {"client_token": "f2", "part_count": "1", "part-0-text": "x", "when": "now",
-         "part-0-image-0": fake, "part-0-alt-0": "Alt"},
-    )  # fmt: skip
+        {
+            "client_token": "f2",
+            "part_count": "1",
+            "part-0-text": "x",
+            "when": "now",
+            "part-0-image-0": fake,
+            "part-0-alt-0": "Alt",
+        },
+    )
     assert response.status_code == 400
     assert "Image 1" in response.content.decode()
     assert not Post.objects.exists()
