@@ -345,6 +345,14 @@ def run_outbox(*, limit: int = BATCH_SIZE, only_ids: Iterable[int] | None = None
     if not batch.deliveries:
         return advanced
     pauses = active_pauses({d.force_id for d in batch.deliveries})
+    with_hub = set(
+        Channel.objects.filter(
+            account_id__in={d.channel.account_id for d in batch.deliveries},
+            network=Channel.Network.HUB,
+        ).values_list("account_id", flat=True)
+    )
+    for delivery in batch.deliveries:
+        delivery.account_has_hub = delivery.channel.account_id in with_hub
     transports: dict[int, Transport] = {}
     limited: dict[int, Outcome] = {}
     pending: list[Outcome] = []
@@ -420,11 +428,21 @@ def _attempt(
         )
     handler = _HANDLERS.get(delivery.action)
     if handler is None:
-        return Outcome(delivery, "retry", error=f"Nothing can build a {delivery.action!r} yet.",
-                       due_at=now + timedelta(minutes=5), attempted=False)  # fmt: skip
+        return Outcome(
+            delivery,
+            "retry",
+            error=f"Nothing can build a {delivery.action!r} yet.",
+            due_at=now + timedelta(minutes=5),
+            attempted=False,
+        )
     transport = transports.get(delivery.channel_id)
     if transport is None:
-        transport = transports[delivery.channel_id] = transport_for(delivery.channel)
+        try:
+            transport = transports[delivery.channel_id] = transport_for(delivery.channel)
+        except Exception as exc:
+            # A network whose transport is missing or misconfigured: keep the delivery.
+            logger.exception("no transport for channel %s", delivery.channel_id)
+            return _retry(delivery, f"Cannot reach {delivery.channel.network}: {exc}", now)
     try:
         payload = handler.build(delivery)
     except Exception as exc:
@@ -439,16 +457,24 @@ def _attempt(
         except AuthError as exc:
             return Outcome(delivery, "reconnect", error=str(exc))
         except Exception as exc:
-            return Outcome(delivery, "unknown", error=f"Could not check yet: {exc}"[:500],
-                           due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)))  # fmt: skip
+            return Outcome(
+                delivery,
+                "unknown",
+                error=f"Could not check yet: {exc}"[:500],
+                due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)),
+            )
         if found is not None:
             return Outcome(delivery, "sent", result=found, reconciled=True)
         # The network does not have it: sending now cannot make a second copy.
         delivery.needs_reconcile = False
 
     if _is_stale(delivery, now):
-        return Outcome(delivery, "held", attempted=False,
-                       error="Held back: it would go out later than the force allows.")  # fmt: skip
+        return Outcome(
+            delivery,
+            "held",
+            attempted=False,
+            error="Held back: it would go out later than the force allows.",
+        )
 
     try:
         if delivery.action == Delivery.Action.DELETE:
@@ -464,8 +490,12 @@ def _attempt(
             if exc.retry_after is not None
             else backoff_seconds(delivery.attempts + 1)
         )
-        outcome = Outcome(delivery, "retry", error=str(exc),
-                          due_at=now + timedelta(seconds=wait + random.uniform(0, 1)))  # fmt: skip
+        outcome = Outcome(
+            delivery,
+            "retry",
+            error=str(exc),
+            due_at=now + timedelta(seconds=wait + random.uniform(0, 1)),
+        )
         limited[delivery.channel_id] = outcome
         return outcome
     except AuthError as exc:
@@ -487,25 +517,66 @@ def _unknown(delivery: Delivery, error: str, now: datetime) -> Outcome:
     if delivery.action in (Delivery.Action.EDIT, Delivery.Action.DELETE):
         # Editing or deleting twice does no harm: just try again.
         return _retry(delivery, error, now)
-    return Outcome(delivery, "unknown", error=error,
-                   due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)))  # fmt: skip
+    return Outcome(
+        delivery,
+        "unknown",
+        error=error,
+        due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)),
+    )
 
 
 def _retry(delivery: Delivery, error: str, now: datetime) -> Outcome:
     if delivery.attempts + 1 >= MAX_ATTEMPTS:
         return Outcome(delivery, "failed", error=f"Gave up after {MAX_ATTEMPTS} attempts: {error}")
-    return Outcome(delivery, "retry", error=error,
-                   due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)))  # fmt: skip
+    return Outcome(
+        delivery,
+        "retry",
+        error=error,
+        due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)),
+    )
+
+
+RECORDED_FIELDS = [
+    "state", "claim_token", "lease_until", "last_error", "updated_at", "needs_reconcile",
+    "attempts", "due_at", "network_id", "url", "sent_at",
+]  # fmt: skip
 
 
 def _record_all(outcomes: list[Outcome], token: str) -> int:
+    """Write a group of outcomes in one transaction: only rows still ours (state sending,
+    our claim token) are written, in one UPDATE; then their audit events and follow-ups."""
     if not outcomes:
         return 0
-    done = 0
     with transaction.atomic():
+        ids = [o.delivery.pk for o in outcomes]
+        still_mine = Delivery.objects.filter(
+            pk__in=ids, state=Delivery.State.SENDING, claim_token=token
+        )
+        if connection.features.has_select_for_update:
+            still_mine = still_mine.select_for_update(of=("self",))
+        mine = set(still_mine.values_list("pk", flat=True))
+        kept = []
         for outcome in outcomes:
-            done += _record(outcome, token)
-    return done
+            if outcome.delivery.pk not in mine:
+                # Our lease ran out and another worker took over; it reconciles: nothing lost.
+                logger.warning(
+                    "delivery %s: outcome %s arrived after the lease",
+                    outcome.delivery.pk,
+                    outcome.kind,
+                )
+                continue
+            _apply(outcome)
+            kept.append(outcome)
+        Delivery.objects.bulk_update([o.delivery for o in kept], RECORDED_FIELDS)
+        _refresh_post_states(kept)
+        published = [o.delivery for o in kept if o.kind == "sent" and _makes_public(o.delivery)]
+        if published:
+            Post.objects.filter(
+                pk__in={d.post_id for d in published}, state=Post.State.SCHEDULED
+            ).update(state=Post.State.PUBLISHED, published_at=clock(), updated_at=timezone.now())
+        for outcome in kept:
+            _after_record(outcome)
+    return len(kept)
 
 
 STATE_FOR = {
@@ -520,41 +591,52 @@ STATE_FOR = {
 }
 
 
-def _record(outcome: Outcome, token: str) -> int:
+def _refresh_post_states(kept: list[Outcome]) -> None:
+    """Lock and re-read the posts just sent: one deleted meanwhile needs a follow-up deletion.
+    ``post_delete`` locks the post first too, so one of the two always sees the other."""
+    post_ids = {
+        o.delivery.post_id
+        for o in kept
+        if o.kind == "sent" and o.delivery.action == Delivery.Action.PUBLISH and o.delivery.post_id
+    }
+    if not post_ids:
+        return
+    posts = Post.objects.filter(pk__in=post_ids)
+    if connection.features.has_select_for_update:
+        posts = posts.select_for_update(of=("self",))
+    states = dict(posts.values_list("pk", "state"))
+    for outcome in kept:
+        post = outcome.delivery.post
+        if post is not None and post.pk in states:
+            post.state = states[post.pk]
+
+
+def _apply(outcome: Outcome) -> None:
     delivery = outcome.delivery
     now = clock()
-    changes: dict = {
-        "state": STATE_FOR[outcome.kind],
-        "claim_token": "",
-        "lease_until": None,
-        "last_error": outcome.error[:500],
-        "updated_at": now,
-        "needs_reconcile": outcome.kind == "unknown" or delivery.needs_reconcile,
-    }
+    delivery.state = STATE_FOR[outcome.kind]
+    delivery.claim_token = ""
+    delivery.lease_until = None
+    delivery.last_error = outcome.error[:500]
+    delivery.updated_at = now
+    delivery.needs_reconcile = outcome.kind == "unknown" or delivery.needs_reconcile
     if outcome.attempted:
-        changes["attempts"] = delivery.attempts + 1
+        delivery.attempts += 1
     if outcome.due_at is not None:
-        changes["due_at"] = outcome.due_at
+        delivery.due_at = outcome.due_at
     if outcome.kind == "reconnect":
-        changes["due_at"] = now
+        delivery.due_at = now
     if outcome.kind == "sent":
         assert outcome.result is not None
-        changes.update(
-            network_id=outcome.result.network_id[:200],
-            url=outcome.result.url[:500],
-            sent_at=now,
-            needs_reconcile=False,
-            last_error="",
-        )
-    updated = Delivery.objects.filter(
-        pk=delivery.pk, state=Delivery.State.SENDING, claim_token=token
-    ).update(**changes)
-    if not updated:
-        # Our lease ran out and another worker took over; it reconciles, so nothing is lost.
-        logger.warning("delivery %s: outcome %s arrived after the lease", delivery.pk, outcome.kind)
-        return 0
-    for key, value in changes.items():
-        setattr(delivery, key, value)
+        delivery.network_id = outcome.result.network_id[:200]
+        delivery.url = outcome.result.url[:500]
+        delivery.sent_at = now
+        delivery.needs_reconcile = False
+        delivery.last_error = ""
+
+
+def _after_record(outcome: Outcome) -> None:
+    delivery = outcome.delivery
     audit_record(
         actor=None,
         action=f"delivery.{outcome.kind}",
@@ -580,7 +662,19 @@ def _record(outcome: Outcome, token: str) -> int:
             handler.on_failed(delivery)
     elif outcome.kind == "reconnect":
         _needs_reconnect(delivery.channel, outcome.error)
-    return 1
+
+
+def _makes_public(delivery: Delivery) -> bool:
+    """The hub delivery is the moment a post becomes public (or any, without a hub)."""
+    post = delivery.post
+    if post is None or delivery.action != Delivery.Action.PUBLISH:
+        return False
+    if post.state != Post.State.SCHEDULED:
+        return False
+    has_hub = getattr(delivery, "account_has_hub", None)
+    if has_hub is None:
+        has_hub = _has_hub(post)
+    return delivery.channel.network == Channel.Network.HUB or not has_hub
 
 
 def _after_sent(delivery: Delivery) -> None:
@@ -600,16 +694,6 @@ def _after_sent(delivery: Delivery) -> None:
                 target_id=delivery.network_id,
                 due_at=clock(),
             )
-        return
-    if post.state == Post.State.SCHEDULED and (
-        delivery.channel.network == Channel.Network.HUB or not _has_hub(post)
-    ):
-        # The hub delivery is the moment the post becomes public.
-        changed = Post.objects.filter(pk=post.pk, state=Post.State.SCHEDULED).update(
-            state=Post.State.PUBLISHED, published_at=clock(), updated_at=timezone.now()
-        )
-        if changed:
-            post.state = Post.State.PUBLISHED
 
 
 def _has_hub(post: Post) -> bool:
