@@ -117,7 +117,8 @@ def _respond(request: HttpRequest, page: CachedPage, fv: ForceVersion) -> HttpRe
     response = HttpResponse(page.body, content_type=page.content_type)
     response["ETag"] = page.etag
     response["Cache-Control"] = CACHE_CONTROL
-    last_modified = fv.version.timestamp() if fv.version else None
+    # HTTP dates have whole seconds; a finer value would never compare equal.
+    last_modified = int(fv.version.timestamp()) if fv.version else None
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     conditional = get_conditional_response(
