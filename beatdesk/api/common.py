@@ -30,9 +30,19 @@ def api_rate() -> str:
     return getattr(settings, "API_RATE", "600/m")
 
 
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
 def client_key(group: str, request: HttpRequest) -> str:
-    # REMOTE_ADDR is the client as the server (or the trusted proxy) saw it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address. A peer on loopback is the documented local reverse proxy, which
+    sets X-Forwarded-For to the address it saw (docs/deploy/nginx.conf); nobody else is
+    trusted with that header."""
+    peer = request.META.get("REMOTE_ADDR") or "unknown"
+    if peer in LOOPBACK:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return peer
 
 
 def error(status: int, code: str, detail: str, **headers) -> JsonResponse:

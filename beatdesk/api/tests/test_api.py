@@ -139,3 +139,15 @@ def test_answers_are_cacheable_and_conditional(client, force, account, officer_y
     assert response["Cache-Control"] == "public, max-age=0, s-maxage=1"
     again = client.get(f"{BASE}/posts/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+def test_rate_limit_counts_the_address_the_local_proxy_forwarded(client, force, settings):
+    settings.API_RATE = "2/m"
+    for _ in range(2):
+        check(client.get(f"{BASE}/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1"))
+    check(client.get(f"{BASE}/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1"), 429)
+    check(client.get(f"{BASE}/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.2"))
+    # A client that is not the local proxy cannot choose its own address.
+    for _ in range(2):
+        check(client.get(f"{BASE}/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.3"))
+    check(client.get(f"{BASE}/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.4"), 429)
