@@ -408,6 +408,40 @@ def main() -> None:
                 f"app     {name:9} {r['rps']:9.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms  non-2xx {r['errors']}"
             )
 
+        workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+        page_file = work / "page.html"
+        page_file.write_bytes(urllib.request.urlopen(base + urls["district"]).read())
+        bare_port = free_port()
+        bare = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{bare_port}",
+                "--log-level",
+                "warning",
+                "bench.bare_wsgi:app",
+            ],
+            cwd=ROOT,
+            env={**env, "BENCH_BARE_PAGE": str(page_file)},
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{bare_port}/")
+            results["bare"] = r = wrk(
+                f"http://127.0.0.1:{bare_port}/",
+                duration=args.duration,
+                connections=args.connections,
+            )
+            print(
+                f"bare    fixed     {r['rps']:9.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms  (gunicorn, same workers, no Django)"
+            )
+        finally:
+            bare.terminate()
+            bare.wait(timeout=10)
+
         static_root = work / "static"
         (static_root / FORCE / "districts" / "york").mkdir(parents=True)
         page = urllib.request.urlopen(base + urls["district"]).read()
@@ -447,19 +481,24 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    bare_ratio = results["district"]["rps"] / results["bare"]["rps"]
     app_ratio = results["district"]["rps"] / results["static"]["rps"]
     nginx_ratio = results["nginx"]["rps"] / results["static"]["rps"]
-    print(f"app/static {app_ratio:.3f}   nginx/static {nginx_ratio:.3f}")
+    print(
+        f"app/static {app_ratio:.3f}   nginx/static {nginx_ratio:.3f}   app/bare-gunicorn {bare_ratio:.3f}"
+    )
     print(
         "RESULT "
         f"posts={args.posts} "
         + " ".join(
             f"{name}_rps={results[name]['rps']:.0f} {name}_p50_ms={results[name]['p50']:.2f} "
             f"{name}_p99_ms={results[name]['p99']:.2f}"
-            for name in ("district", "officer", "search", "feed", "nginx", "static")
+            for name in ("district", "officer", "search", "feed", "bare", "nginx", "static")
         )
         + f" search_uncached_p50_ms={search_p50:.2f} search_uncached_p95_ms={search_p95:.2f}"
         f" app_static_ratio={app_ratio:.3f} nginx_static_ratio={nginx_ratio:.3f}"
+        f" app_bare_ratio={bare_ratio:.3f} load_avg={os.getloadavg()[0]:.1f}"
         f" takedown_visible_s={stale:.2f}"
     )
 
