@@ -49,7 +49,7 @@ def test_document_is_served_and_describes_every_endpoint(client):
     routes = {
         "/" + p.pattern._route.replace("<slug:", "{").replace("<int:", "{").replace(">", "}")
         for p in get_resolver("beatdesk.api.urls").url_patterns
-        if p.name != "openapi"
+        if str(p.pattern).startswith("forces/")
     }
     assert routes == set(doc["paths"])
     Draft202012Validator.check_schema({"$defs": doc["components"]["schemas"]})
