@@ -29,7 +29,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -76,12 +76,12 @@ def force_version(slug: str) -> ForceVersion | None:
     hit = _memo.get(slug)
     if hit is not None and now - hit[0] < freshness_seconds():
         return hit[1]
+    # ORDER BY ... LIMIT 1 walks the (force_id, updated_at) index from its end: one row read,
+    # however many posts the force has (MAX() with GROUP BY would read them all).
     newest = (
         Post.objects.filter(force_id=OuterRef("pk"))
-        .order_by()
-        .values("force_id")
-        .annotate(m=Max("updated_at"))
-        .values("m")
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
     )
     row = (
         Force.objects.filter(slug=slug, is_active=True)
@@ -89,7 +89,10 @@ def force_version(slug: str) -> ForceVersion | None:
         .values_list("pk", "version")
         .first()
     )
-    value = ForceVersion(force_id=row[0], version=row[1]) if row else None
+    if row is None:
+        # Not remembered: any path's first segment lands here, and the memo must stay small.
+        return None
+    value = ForceVersion(force_id=row[0], version=row[1])
     with _memo_lock:
         _memo[slug] = (now, value)
     return value
@@ -117,7 +120,10 @@ def _respond(request: HttpRequest, page: CachedPage, fv: ForceVersion) -> HttpRe
     response = HttpResponse(page.body, content_type=page.content_type)
     response["ETag"] = page.etag
     response["Cache-Control"] = CACHE_CONTROL
-    last_modified = fv.version.timestamp() if fv.version else None
+    # Marks a public page for the WSGI fast path (hub/fastpath.py), with the version it shows.
+    response["X-Hub-Version"] = fv.token
+    # HTTP dates have whole seconds; a finer value would never compare equal.
+    last_modified = int(fv.version.timestamp()) if fv.version else None
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     conditional = get_conditional_response(

@@ -275,12 +275,13 @@ def search_post_ids(
     terms = query_terms(text)
     if not terms:
         return SearchHits(post_ids=[], has_more=False)
-    where = ["p.force_id = %s", "p.state IN %s" % _placeholders(Post.PUBLIC_STATES)]
+    # Only placeholders are put into the SQL text; every value travels as a parameter.
+    where = ["p.force_id = %s", f"p.state IN {_placeholders(Post.PUBLIC_STATES)}"]
     params: list = [force_id, *Post.PUBLIC_STATES]
     if filters.account_ids is not None:
         if not filters.account_ids:
             return SearchHits(post_ids=[], has_more=False)
-        where.append("p.account_id IN %s" % _placeholders(filters.account_ids))
+        where.append(f"p.account_id IN {_placeholders(filters.account_ids)}")
         params.extend(filters.account_ids)
     if filters.author_id is not None:
         where.append("p.author_id = %s")
@@ -300,7 +301,7 @@ def search_post_ids(
     conditions = " AND ".join(where)
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT p.id FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id, "
+            "SELECT p.id FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id, "  # noqa: S608
             "plainto_tsquery('english', %s) q "
             f"WHERE d.force_id = %s AND d.vector @@ q AND {conditions} "
             "ORDER BY ts_rank(d.vector, q) DESC, p.published_at DESC, p.id DESC "
@@ -310,7 +311,7 @@ def search_post_ids(
     else:
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
         sql = (
-            "SELECT p.id FROM hub_search_fts f "
+            "SELECT p.id FROM hub_search_fts f "  # noqa: S608
             "JOIN publishing_post p ON p.id = f.rowid "
             f"WHERE hub_search_fts MATCH %s AND {conditions} "
             "ORDER BY f.rank, p.published_at DESC, p.id DESC LIMIT %s OFFSET %s"
