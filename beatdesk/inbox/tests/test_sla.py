@@ -52,9 +52,10 @@ def test_split_days_and_office_time_elapsed():
     hours = {"sat": [["09:00", "12:00"], ["13:00", "15:00"]]}
     start = at(2026, 3, 7, 11, 30)  # Saturday
     assert add_office_minutes(start, 60, office_hours=hours, zone=LONDON) == at(2026, 3, 7, 13, 30)
-    assert office_seconds_between(
-        start, at(2026, 3, 7, 13, 30), office_hours=hours, zone=LONDON
-    ) == 3600
+    assert (
+        office_seconds_between(start, at(2026, 3, 7, 13, 30), office_hours=hours, zone=LONDON)
+        == 3600
+    )
 
 
 @pytest.mark.django_db
