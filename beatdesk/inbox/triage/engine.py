@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import signals as sig
 from .district import find_officer, find_place, find_postcode, index_for, phrase_pattern
+from .prefilter import Gated, GateIndex
 from .types import CATEGORIES, ForceRule, TriageContext, TriageResult
 
 DEFAULT_PRIORITY = {
@@ -37,6 +38,8 @@ TIE_ORDER.update({"crime_report": 0, "abuse": 1, "complaint": 2, "question": 3})
 SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*|[.!?;]+")
 LABEL_ORDER = ("self-harm", "weapon", "threat to life", "someone is hurt")
 EMPTY_CONTEXT = TriageContext()
+EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
+CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Danger:
     masked: str
 
 
+URGENT = re.compile(r"\b(?:right now|now|quick(?:ly)?|hurry|asap|urgent(?:ly)?)\b|!{2,}")
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
 
@@ -71,7 +75,7 @@ def _words(match: re.Match[str] | None) -> str:
     return " ".join(match.group(0).split()) if match else ""
 
 
-def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]:
+def _mask(text: str, pattern: Gated) -> tuple[str, list[str]]:
     """Blank out the pattern's matches, keeping positions; return what was blanked."""
     found: list[str] = []
 
@@ -83,7 +87,7 @@ def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]:
 
 
 def _rule_regex(rule: ForceRule) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w']){phrase_pattern(rule.pattern)}(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w']){phrase_pattern(rule.pattern)}(?![\w])")
 
 
 _RULE_CACHE: dict[str, re.Pattern[str]] = {}
@@ -115,28 +119,42 @@ def _danger(original: str, text: str) -> Danger:
     masked, idioms = _mask(text, sig.FIGURATIVE)
     if idioms:
         notes.append(f"not an emergency: figure of speech — '{' '.join(idioms[0].split())}'")
-    joke = sig.JOKE.search(text)
-    calm = sig.NOT_EMERGENCY.search(masked)
-    for sentence in SENTENCE.finditer(masked):
+    # Only the signals whose literals are in the message need a look, sentence by sentence.
+    candidates = [sig.EMERGENCY[i] for i in EMERGENCY_INDEX.candidates(masked)]
+    joke = sig.JOKE.search(text) if candidates else None
+    calm = sig.NOT_EMERGENCY.search(masked) if candidates else None
+    sentences = list(SENTENCE.finditer(masked)) if candidates else []
+    for sentence in sentences:
         s_text = sentence.group(0)
         s_start = sentence.start()
-        story = sig.STORY.search(s_text)
-        past = sig.PAST.search(s_text)
-        long_past = sig.LONG_PAST.search(s_text)
-        now = sig.NOW_STRONG.search(s_text)
-        for signal in sig.EMERGENCY:
-            for match in signal.pattern.finditer(s_text):
-                start, end = s_start + match.start(), s_start + match.end()
-                hit = Hit(signal.label, _quote(original, start, end), signal.tier, start, end)
-                why = _set_aside_because(
-                    signal, s_text, match, story, past, long_past, now, joke, calm, bool(idioms)
-                )
-                if why is None:
-                    hits.append(hit)
-                    continue
-                notes.append(why)
-                if why.startswith(("not an emergency: in the past", "not an emergency: negated")):
-                    set_aside.append(hit)
+        found = [
+            (signal, match)
+            for signal in candidates
+            for match in signal.pattern.regex.finditer(s_text)
+        ]
+        if not found:
+            continue
+        future = sig.FUTURE.search(s_text)
+        context = {
+            "story": sig.STORY.search(s_text),
+            "hearsay": sig.HEARSAY.search(s_text),
+            "past": sig.PAST.search(s_text) or future,
+            "long_past": sig.LONG_PAST.search(s_text),
+            "now": sig.NOW_STRONG.search(s_text),
+            "joke": joke,
+            "calm": calm,
+            "idiom": bool(idioms),
+        }
+        for signal, match in found:
+            start, end = s_start + match.start(), s_start + match.end()
+            hit = Hit(signal.label, _quote(original, start, end), signal.tier, start, end)
+            why = _set_aside_because(signal, s_text, match, **context)
+            if why is None:
+                hits.append(hit)
+                continue
+            notes.append(why)
+            if why.startswith(("not an emergency: in the past", "not an emergency: negated")):
+                set_aside.append(hit)
     missing = _missing_person(original, text, masked, notes)
     if missing:
         hits.append(missing)
@@ -147,7 +165,9 @@ def _set_aside_because(
     signal: sig.Signal,
     s_text: str,
     match: re.Match[str],
+    *,
     story: re.Match[str] | None,
+    hearsay: re.Match[str] | None,
     past: re.Match[str] | None,
     long_past: re.Match[str] | None,
     now: re.Match[str] | None,
@@ -164,7 +184,9 @@ def _set_aside_because(
     if conditional:
         return f"not an emergency: a question or hypothetical — '{_words(conditional)}'"
     if story:
-        return f"not an emergency: about a story, show or rumour — '{_words(story)}'"
+        return f"not an emergency: about a story, show or campaign — '{_words(story)}'"
+    if hearsay and not self_harm:
+        return f"not an emergency: hearsay — '{_words(hearsay)}'"
     if joke and not (self_harm and not idiom):
         return f"not an emergency: joking — '{joke.group(0)}'"
     if calm and not self_harm:
@@ -218,8 +240,8 @@ def _is_emergency(hits: list[Hit], text: str) -> bool:
         # A sign of "now" that is not part of the signal itself.
         return any(not (h.start <= m.start() < h.end) for h in weak for m in sig.NOW.finditer(text))
     if hits:
-        return len(distinct) >= 2 or bool(
-            re.search(r"\b(?:right now|now|quick(?:ly)?|hurry|asap|urgent(?:ly)?)\b|!{2,}", text)
+        return len(distinct) >= 2 or any(
+            not (h.start <= m.start() < h.end) for h in hits for m in URGENT.finditer(text)
         )
     return False
 
@@ -244,8 +266,9 @@ def _spam(text: str) -> tuple[float, list[str]]:
 def _categories(original: str, text: str) -> tuple[dict[str, float], dict[str, str]]:
     scores: dict[str, float] = {}
     first: dict[str, str] = {}
-    for category, _label, pattern, weight in sig.CATEGORY_SIGNALS:
-        matches = list(pattern.finditer(text))
+    for i in CATEGORY_INDEX.candidates(text):
+        category, _label, pattern, weight = sig.CATEGORY_SIGNALS[i]
+        matches = list(pattern.regex.finditer(text))
         if not matches:
             continue
         scores[category] = scores.get(category, 0.0) + weight * min(len(matches), 3)

@@ -11,19 +11,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import Gated
+
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 
 
 def normalise(text: str) -> str:
     """Lower-case with straight quotes, keeping every character's position."""
     lowered = text.translate(QUOTES).lower()
+    if len(lowered) == len(text):
+        return lowered
     # A few characters grow when lower-cased (İ); positions must stay aligned with the original.
-    return lowered if len(lowered) == len(text) else text.translate(QUOTES)
+    return "".join(ch.lower()[:1] or ch for ch in text.translate(QUOTES))
 
 
-def rx(pattern: str) -> re.Pattern[str]:
+def rx(pattern: str) -> Gated:
     # " ?" is an optional space; any other space is one or more white-space characters.
-    return re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+"), re.IGNORECASE)
+    # Patterns run on normalised (lower-case) text, so they are compiled case-sensitive:
+    # IGNORECASE makes Python's matcher several times slower on long alternations.
+    return Gated(re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+")))
 
 
 STRONG, WEAK, SUPPORTING = 2, 1, 0
@@ -32,7 +38,7 @@ STRONG, WEAK, SUPPORTING = 2, 1, 0
 @dataclass(frozen=True)
 class Signal:
     label: str
-    pattern: re.Pattern[str]
+    pattern: Gated
     # STRONG is enough on its own; WEAK needs a sign that it is happening now or a second
     # signal; SUPPORTING only adds to another signal (or to an explicit "now", "asap").
     tier: int = STRONG
@@ -58,13 +64,17 @@ BE = r"(?:'?s|'?re|'?m| is| are| am| was| were)"
 WEAPON = (
     r"(?:knife|knives|blade|machete|zombie knife|kitchen knife|gun|firearm|shotgun|pistol|rifle|"
     r"crossbow|axe|hatchet|hammer|baseball bat|cricket bat|golf club|sword|samurai sword|"
-    r"meat cleaver|cleaver|screwdriver|crowbar|iron bar|metal bar|broken bottle|acid|taser)"
+    r"meat cleaver|cleaver|screwdriver|crowbar|iron bar|metal bar|broken bottle|acid|taser|syringe|"
+    r"needle|knuckle ?duster)"
 )
+# Ordinary things that become weapons in the wrong hands: weaker evidence on their own.
+IMPROVISED = r"(?:bat|bats|stick|sticks|bottle|bottles|brick|bricks|chain|pole|spade|shovel|rock|rocks|plank|pipe)"
 VICTIM = (
     r"(?:me|us|her|him|them|my (?:mum|mam|dad|wife|husband|partner|kids|children|son|daughter|"
     r"baby|sister|brother|friend|nan|gran|neighbour)|the (?:kids|children|baby|dog)|"
     r"his (?:wife|girlfriend|partner|kids)|her (?:husband|boyfriend|partner|kids)|"
-    r"a (?:woman|man|girl|boy|kid|child|lad|lass))"
+    r"a (?:woman|man|girl|boy|kid|child|lad|lass)|everyone|everybody|people|someone|somebody|us all|"
+    r"the (?:staff|family|lot of (?:us|them))|the whole (?:street|family|house))"
 )
 SELF = r"(?:myself|himself|herself|themselves|themself)"
 KIN = (
@@ -81,7 +91,8 @@ EMERGENCY: tuple[Signal, ...] = (
         "weapon",
         rf"\b(?:got|has|have|having|holding|carrying|waving|brandishing|pulled|pulling|wielding|"
         rf"swinging|shown|showed|showing|flashing|flashed|produced|pulled out|got out|took out|"
-        rf"threatening (?:me|us|him|her|people|staff) with|pointing) (?:out )?(?:a |an |his |her |"
+        rf"threatening (?:me|us|him|her|people|staff|the staff|customers|everyone|someone|the \w+) with|"
+        rf"pointing) (?:out )?(?:a |an |his |her |"
         rf"their |the )?(?:big |huge |massive |large |long )?{WEAPON}s?\b",
     ),
     S(
@@ -90,6 +101,12 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:a |an |his |her |their )?(?:big |huge |massive |large |long )?"
         r"(?:knife|knives|blade|machete|gun|firearm|shotgun|pistol|rifle|crossbow|axe|sword|"
         r"crowbar|baseball bat|iron bar|hammer)s?\b",
+        tier=WEAK,
+    ),
+    S(
+        "weapon",
+        rf"\b(?:got|has|have|holding|carrying|waving|brandishing|wielding|swinging|with) (?:a |an |his |her |"
+        rf"their |the |some )?(?:big |huge |massive |large |long |metal |wooden |broken )?{IMPROVISED}\b",
         tier=WEAK,
     ),
     S("weapon", r"\b(?:knife|gun|machete) ?point\b"),
@@ -105,8 +122,9 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "threat to life",
         rf"\b(?:going to|gonna|gunna|goin to|will|'ll|ll|wants? to|threaten(?:ed|ing|s)? to|"
-        rf"swears? (?:he|she|they)(?:'ll| will)|says? (?:he|she|they)(?:'ll| will|'?s going to))"
-        rf" (?:kill|murder|hurt|stab|shoot|strangle|batter|burn|do (?:me|us|her|him) in) {VICTIM}",
+        rf"swears? (?:he|she|they)(?:'ll| will)|says? (?:he|she|they)(?:'ll| will|'?s going to)|"
+        rf"threaten(?:s|ing) to|shouting (?:that )?(?:he|she|they)(?:'ll| will|'?s going to| is going to))"
+        rf" (?:kill|murder|hurt|stab|shoot|strangle|batter|burn|throw|drop|attack|do (?:me|us|her|him) in) {VICTIM}",
     ),
     S(
         "threat to life",
@@ -126,7 +144,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "violence happening now",
         rf"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|hurting|headbutting|"
-        rf"battering|stamping on|dragging|throttling|smashing up|threatening) {VICTIM}\b",
+        rf"battering|stamping on|dragging|throttling|smashing up|threatening|chasing|started on) {VICTIM}\b",
     ),
     S(
         "violence happening now",
@@ -139,7 +157,10 @@ EMERGENCY: tuple[Signal, ...] = (
         "violence happening now",
         r"\b(?:fight|brawl|punch[- ]?up|fighting|scrap)\b.{0,40}\b(?:going on|kicking off|happening|"
         r"right now|now)\b|\b(?:kicking off|mass brawl)\b|\bthrowing (?:chairs|bottles|glasses|punches|"
-        r"bricks|stones|things|stuff|furniture)\b|\b(?:threatening|headbutting) (?:people|everyone|staff|the)\b",
+        r"bricks|stones|things|stuff|furniture)\b|\b(?:threatening|headbutting) (?:people|everyone|staff|the)\b|"
+        r"\b(?:get off me|leave me alone|stop hurting|someone help)\b|\b(?:he'?s|she'?s|they'?re|is|are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
+        r"\bkicking (?:my|the|our) (?:\w+ )?door\b|\b(?:has )?taken (?:the|my|our) (?:kids|children|baby)\b|\bsmell of burning\b|"
+        r"\bcan hear (?:them|him|her|someone|somebody|people|voices|footsteps|everything)\b|\bbalaclavas?\b",
         tier=WEAK,
     ),
     S(
@@ -153,7 +174,9 @@ EMERGENCY: tuple[Signal, ...] = (
         "crime just happened",
         r"\b(?:just|has just|have just|'ve just) (?:grabbed|snatched|smashed|exposed|flashed|punched|"
         r"hit|attacked|robbed|mugged|threatened|put (?:his|her|a) (?:fist|foot|head) through)\b|"
-        r"\b(?:is|are|'?s|'?re) running (?:off |away )?(?:towards|down|up|into|through|along)\b|"
+        r"\b(?:is|are|'?s|'?re) (?:running|walking|driving|heading) (?:off |away )?(?:towards|down|up|into|through|along)\b|"
+        r"\b(?:has )?just tried to (?:snatch|grab|take|abduct|lure|drag|get)\b|"
+        r"\b(?:someone|somebody|someones|somebodys|they)(?:'s| has|'ve| have)? (?:just )?broken in\b(?!to)|"
         r"\b(?:he'?s|she'?s|they'?re|is|are) still (?:here|there|around|hanging around|outside|inside|"
         r"in there|nearby|about|in the (?:house|shop|garden|building))\b",
         tier=WEAK,
@@ -167,14 +190,26 @@ EMERGENCY: tuple[Signal, ...] = (
         r"gone (?:grey|blue)|having a (?:heart attack|fit|seizure|stroke)|slumped (?:in|over|at|on|against)|"
         r"collapsed|lying (?:in|on) (?:the middle of )?the (?:road|street|pavement|ground|floor)|"
         r"(?:on|lying on) (?:her|his|the) (?:kitchen |bathroom )?floor|"
-        r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled)\b",
+        r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled|fallen down the stairs|"
+        r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
+        r"(?:isn'?t|not) making (?:any )?sense|blood (?:coming|pouring|gushing) (?:from|out of)|"
+        r"can'?t feel my (?:legs|arms|face|body)|gone floppy|barely breathing|not breathing properly|"
+        r"under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the)|"
+        r"(?:just )?(?:got|been) (?:hit|knocked (?:down|over)|run over) by a (?:car|van|lorry|bus)|"
+        r"(?:car|van) on its roof|hanging upside down)\b",
     ),
     S(
         "someone is in danger",
         r"\b(?:someone|somebody|a (?:man|woman|person|child|kid|lad|girl|boy)|"
         r"people|kids) (?:is |are |'s )?(?:in|in to|fallen in|fallen into|struggling in|stuck in|"
         r"drowning in) the (?:river|sea|canal|water|reservoir|lake|harbour|quarry)\b|\bdrowning\b|"
-        r"\b(?:gone|went|crashed|driven|fallen|rolled) (?:in|into) the (?:river|sea|canal|water|lake|harbour|reservoir)\b|"
+        r"\b(?:gone|went|crashed|driven|fallen|rolled|tipped|slipped|fell) (?:in|into) the (?:river|sea|canal|water|lake|harbour|reservoir)\b|"
+        r"\bhanging (?:off|from) (?:the |a )?(?:outside of the |side of the |edge of the )?(?:\w+ )?(?:bridge|footbridge|ledge|roof|balcony|cliff|railings)\b|"
+        r"\b(?:child|kid|toddler|little (?:boy|girl)|baby|boy|girl)\b.{0,40}\b(?:on (?:his|her|their) own|by (?:himself|herself)|no (?:adults?|parents?|one with (?:him|her)))\b|"
+        r"\b(?:shouting|calling|crying|screaming|yelling) (?:out )?for help\b|"
+        r"\btrying to take (?:me|her|him) (?:outside|home|away|with him|to his)\b|"
+        r"\b(?:drag|dragged|dragging|pull|pulled|pulling|bundle|bundled|force|forced|push|pushed) (?:a|the|this|her|him|my) "
+        r"(?:\w+ )?(?:into|in) (?:a|the|his|their) (?:car|van|bushes|alley|house|woods|boot)\b|"
         r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b",
     ),
     S(
@@ -183,14 +218,15 @@ EMERGENCY: tuple[Signal, ...] = (
         r"kitchen|bedroom|next door)s? (?:is |are |'s |has )?(?:on fire|alight|in flames|caught fire|"
         r"going up in flames)\b|\b(?:trapped|stuck) (?:in|inside|under) (?:the|a|his|her|my) "
         r"(?:car|house|flat|building|wreckage|vehicle|lift|fire)\b|\bpeople trapped\b|\bsmell of gas\b|"
-        r"\bsmoke (?:pouring|coming|billowing) (?:out of|from)\b|\b(?:there'?s|there is) a fire (?:in|at)\b|"
+        r"\bsmoke (?:pouring|coming|billowing) (?:out of|from|under)\b|\blit a fire (?:at|in|by|against|outside)\b|"
+        r"\b(?:has|have|'?s|'?ve|just) (?:set|lit) (?:fire|a fire) to\b|\b(?:there'?s|there is) a fire (?:in|at)\b|"
         r"\b(?:setting|set) fire to (?:the|a|some|my|our)\b.{0,60}\b(?:spreading|now|going up)\b|"
         r"\bsetting fire to\b",
     ),
     S(
         "danger on the road",
         r"\b(?:wrong way (?:on|down|up|along) the (?:motorway|a\d+|m\d+|dual carriageway)|"
-        r"going the wrong way|driving the wrong way|walking into (?:the )?traffic|"
+        r"going the wrong way|driving the wrong way|walking into (?:the )?traffic|against (?:the )?traffic|"
         r"(?:person|man|woman|child|children|kids?|toddler|someone|pedestrian|people)(?: are| is)? "
         r"(?:\w+ing )?(?:on|in|along|across) the (?:motorway|a\d+|m\d+|dual carriageway|railway|"
         r"tracks|train line|level crossing|harbour wall)|"
@@ -199,7 +235,8 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "danger on the road",
-        r"\b(?:drunk|pissed|off his face|off her face|hammered|over the limit|high|off his head|steaming)\b.{0,60}"
+        r"\bin no (?:fit )?state to drive\b|"
+        r"\b(?:drunk|pissed|off his face|off her face|hammered|over the limit|high|off his head|steaming|been drinking)\b.{0,60}"
         r"\b(?:getting (?:back )?in(?:to)?|got (?:back )?in(?:to)?|about to drive|driving off|driving|drove off|behind the wheel)\b"
         r"|\b(?:getting in(?:to)?|got in(?:to)?|about to drive) (?:his|her|a|the|their) (?:car|van)\b.{0,40}"
         r"\b(?:drunk|pissed|over the limit|hammered)\b",
@@ -213,6 +250,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime in progress",
         r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
+        r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut|break) (?:open |off |in |through |down )?(?:the|my|our|a|his|her|their)\b|"
         r"trying to (?:force|kick|smash|jemmy|prise|break|open) (?:open )?(?:my|the|our|a|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
         r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
@@ -224,7 +262,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"strangers?)(?:'s| is| are)? (?:in|inside|downstairs in|upstairs in|on|in to) (?:my|our) "
         r"(?:house|home|flat|hallway|kitchen|bedroom|living room|garden|back garden|shed|garage|loft|"
         r"attic|drive|driveway|yard|roof|balcony)|"
-        r"(?:someone|somebody|someones|people)(?:'s| is| are)? in there)\b",
+        r"(?:someone|somebody|someones|people)(?:'s| is| are)? in there|"
+        r"(?:got|gotten|broken|climbed|come|came|forced (?:his|their|her) way) (?:in ?to|in through|into) (?:my|our|the) "
+        r"(?:house|home|flat|bedroom|kitchen))\b",
     ),
     S(
         "crime in progress",
@@ -255,9 +295,9 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "crime in progress",
-        r"\b(?:banging (?:on|at) (?:my|the|our) (?:\w+ )?(?:door|window)s?|shouting (?:and|&) screaming|"
-        r"screaming (?:for help|help|and (?:shouting|crying))|someone screaming|(?:woman|girl|child|kid|baby|man) "
-        r"screaming|hear (?:a |her |him |someone |people )?(?:screaming|shouting for help|crying for help)|"
+        r"\b(?:banging (?:on|at) (?:my|the|our|every|all the) (?:\w+ )?(?:door|window)s?|shouting (?:and|&) screaming|"
+        r"screaming (?:for help|help|and (?:shouting|crying))|someone screaming|(?:woman|girl|child|kid|baby|man|"
+        r"kids|children|she|he|they)(?:'s| is| are|'re)? screaming|hear (?:a |her |him |someone |people )?(?:screaming|shouting for help|crying for help)|"
         r"trying (?:car|door) handles|looking (?:in|into|through) (?:car|my|our|the) (?:windows|window)|"
         r"hanging around (?:my|our|the) (?:car|cars|house|door)|glass (?:breaking|smashing)|"
         r"smashing glass|things smashing|fist through)\b",
@@ -275,12 +315,13 @@ EMERGENCY: tuple[Signal, ...] = (
         r"outside (?:my|our) (?:house|flat|door|window) again|(?:driven|drove|gone|walked|come) past (?:my|our) "
         r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
         r"(?:they'?re|he'?s|she'?s|someone'?s|someone is|they are|he is) outside (?:my|our|the) (?:house|flat|door|window|home)|"
-        r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming))\b",
+        r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming)|"
+        r"chasing (?:people|me|us|him|her|kids|someone|a \w+))\b",
         tier=WEAK,
     ),
     S(
         "someone is in danger",
-        r"\b(?:locked (?:me|us|her|him) in|trapped (?:in|inside)|hiding (?:in|behind|under) (?:the|my|a) "
+        r"\b(?:locked (?:me|us|her|him) in|trapped (?:in|inside)|(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
         r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
         r"(?:he|she|they)(?:'s| is| are|'re) coming (?:back|in|for me|round)|won'?t let (?:me|him|her|them|us) "
         r"(?:leave|go|out|off)|scared for my life|fear(?:ing)? for (?:my|her|his|their) life|"
@@ -301,13 +342,14 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:help me|help us|please help|send (?:someone|help|police|the police|a car)|"
         r"call (?:999|the police|an ambulance) for me|need (?:the )?police (?:now|here|urgently)|"
         r"need (?:someone|somebody|police|officers) (?:at|to|here|in)|need help now|come quick(?:ly)?|"
-        r"please hurry|hurry please|sos|pls send|please send|get someone (?:to|here|round)|\bhelp\b)\b",
+        r"please hurry|hurry please|sos|pls send|please send|get someone (?:to|here|round)|help ?!+|help please)\b",
         tier=SUPPORTING,
     ),
     # Self-harm.
     S(
         "self-harm",
-        rf"\b(?:kill {SELF}|end (?:it all|my life|it tonight|it now|things|it)\b(?! (?:with|between)|s\b)|want(?:s)? to die|wanna die|"
+        rf"\b(?:kill {SELF}|end (?:it all|my life|his life|her life|their life|it tonight|it now|things|it)\b(?! (?:with|between)|s\b)|want(?:s)? to die|wanna die|"
+        rf"thinking (?:about|of) (?:going in|jumping|ending it|killing|ending my)|can'?t keep going|"
         rf"want(?:s)? to be dead|don'?t want to (?:be here|live|wake up|be alive|go on)|"
         rf"take my (?:own )?life|hurt(?:ing)? {SELF}|cut(?:ting)? {SELF}|jump(?:ing)? off (?:the|a)|"
         rf"going to jump|suicidal|suicide note|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
@@ -316,7 +358,7 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"(?:this is|these are) my last (?:message|words|post|day|night)|my last message|"
         rf"(?:a|the|got a|have a|bought a) rope|noose|hang {SELF}|hanging {SELF}|"
         rf"(?:pills|tablets) (?:in front of me|ready|lined up)|"
-        rf"(?:taken|took|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
+        rf"(?:taken|took|taking|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
         rf"an |the |a |my |his |her |all (?:my|his|her) |a (?:full )?(?:packet|box|bottle|handful|lot) of )"
         rf"?(?:(?:my|his|her) )?(?:sleeping )?(?:tablets|pills|paracetamol|meds|medication|overdose|"
         rf"packet|box of|bottle of pills)|overdos(?:e|ed|ing))\b",
@@ -326,7 +368,8 @@ EMERGENCY: tuple[Signal, ...] = (
         "self-harm",
         r"\b(?:on|at the edge of|standing on|stood on|sat on|sitting on|at the top of|on top of) (?:the|a) "
         r"(?:edge of the |wrong side of the )?(?:bridge|cliff|cliffs|roof|ledge|railings|multi[- ]?storey|"
-        r"car park roof|viaduct|cliff edge|bridge edge)\b|\bwrong side of the (?:railings|barrier|fence)\b",
+        r"car park roof|viaduct|cliff edge|bridge edge|footbridge)\b|\bwrong side of the (?:railings|barrier|fence)\b|"
+        r"\b(?:climbed|climbing) (?:over|onto|on to) the (?:barrier|railings?|edge|parapet|wall|fence)\b",
         tier=WEAK,
         past="long",
     ),
@@ -351,6 +394,7 @@ MISSING = rx(
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}|cannot find {KIN}|can'?t find (?:her|him|them)\b|lost {KIN}|wandered off|walked out|stormed out|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
+    rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
     rf"(?:don'?t|do not|doesn'?t) know where (?:he|she|they) (?:is|are|has gone)|no idea where (?:he|she|they)|"
     rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
@@ -442,7 +486,8 @@ FIGURATIVE = rx(
     r"(?:it|this|that|the (?:game|match|episode|film|finale)) (?:had|has) me (?:screaming|shaking)|"
     r"can'?t breathe (?:for|from) laughing|crying laughing|i can'?t (?:even|cope) (?:with|😂|🤣)|"
     r"can'?t cope with (?:the|this|these|how)|can'?t take (?:it|this) (?:seriously)|sos (?:tea|bag)|"
-    r"end of (?:my|the) tether)"
+    r"end of (?:my|the) tether|can'?t breathe in (?:this|the|here)|this heat|"
+    r"if i (?:buy|eat|spend|forget|bring|order|drink|miss|am late|'?m late|paint)\b.{0,40}(?:kill|murder) me)"
 )
 JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|😆|😜|😅|;\))")
 # Reality cues: this is a story, a question about procedure, an awareness campaign.
@@ -455,16 +500,24 @@ CONDITIONAL = rx(
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
     r"what if|imagine|pretend)\b"
 )
-# A story, a show, a rumour or a campaign: judged for the whole sentence.
+# A story, a show or a campaign: judged for the whole sentence.
 STORY = rx(
     r"\b(?:awareness|campaign|training|course|workshop|talk (?:about|on)|article|documentary|film|"
     r"movie|tv|telly|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
     r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
     r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
     r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
-    r"paintball|laser ?tag|saw a post|someone posted|posted (?:on|in)|facebook group|village group|"
-    r"on social media|apparently|rumou?r|people are saying|i heard that|heard (?:there|that) (?:was|were)|"
-    r"in the news|in the paper|headline|appeal)\b"
+    r"paintball|laser ?tag|in the news|in the paper|headline|appeal)\b"
+)
+# Hearsay about something elsewhere: not for self-harm or a missing person, where a post or a
+# message from the person is exactly how the danger reaches us.
+HEARSAY = rx(
+    r"\b(?:saw a post|someone posted|posted (?:on|in)|facebook group|village group|on social media|"
+    r"apparently|rumou?r|people are saying|i heard that|heard (?:there|that) (?:was|were))\b"
+)
+# A danger planned for later is a threat to report, not one to run to.
+FUTURE = rx(
+    r"\b(?:tomorrow|next (?:week|month|time|year)|at the weekend|on monday|later this week)\b"
 )
 NOT_EMERGENCY = rx(
     r"\b(?:(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
@@ -519,7 +572,7 @@ SPAM = (
 SPAM_EMOJI = rx(r"(?:🔥|💰|💸|🚀|💯|✅|👉|📈|🤑|💎|⬇️|👇){3,}|(?:💰|💸|🤑|📈|👉|👇)")
 
 # --- other categories: (category, label, pattern, weight) ---------------------------------------
-CATEGORY_SIGNALS: tuple[tuple[str, str, re.Pattern[str], float], ...] = (
+CATEGORY_SIGNALS: tuple[tuple[str, str, Gated, float], ...] = (
     # Crime reports: a crime that has happened, or one suspected, but not a danger right now.
     (
         "crime_report",
