@@ -116,3 +116,25 @@ def test_a_hostile_message_is_escaped_on_the_receipt_and_desk(client, force, off
     ).content.decode()
     assert '<script>alert("x")</script>' not in page and "<b>bold</b>" not in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the hub transport (networks/hub/transport.py) refuses replies: 'The hub publishes "
+    "posts only, not replies.' A reply to a hub-form message needs it to accept one.",
+)
+def test_a_reply_to_a_hub_form_message_is_delivered_on_the_hub(client, force, officer_york):
+    from beatdesk.core.testing import login
+    from beatdesk.publishing.outbox import run_outbox
+
+    post(client, force, email="ann@example.org", text="When is the next beat surgery?")
+    conversation = Conversation.objects.get()
+    login(client, officer_york)
+    client.post(
+        reverse("inbox:reply", args=[conversation.pk]),
+        {"text": "Thursday at 6pm in the library.", "version": conversation.version},
+    )
+    run_outbox()
+    reply = Message.objects.get(direction="out")
+    assert reply.channel.network == "hub"
+    assert reply.delivery.state == "sent", reply.delivery.last_error
