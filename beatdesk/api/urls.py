@@ -23,4 +23,5 @@ urlpatterns = [
     path("forces/<slug:force_slug>/posts/<int:post_id>/", posts.post_detail, name="post"),
     # The desk's compose API (signed-in officers; publishing app).
     path("posts/", include("beatdesk.publishing.api")),
+    path("", include("beatdesk.inbox.api")),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:force_slug>/area/", views.area, name="area"),
     path("<slug:force_slug>/search/", views.search, name="search"),
     path("<slug:force_slug>/accessibility/", views.accessibility, name="accessibility"),
+    path("", include("beatdesk.inbox.public_urls")),
     path("<slug:force_slug>/districts/<slug:district_slug>/", views.district, name="district"),
     path(
         "<slug:force_slug>/districts/<slug:district_slug>/feed/",

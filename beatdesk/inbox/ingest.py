@@ -170,6 +170,7 @@ def message_ingest(
     if network_id and channel is not None:
         existing = Message.objects.filter(channel=channel, network_id=network_id).first()
         if existing is not None:
+            existing.was_duplicate = True
             return existing
     text = text[:MAX_TEXT]
     arrival = timezone.now()
@@ -262,6 +263,7 @@ def message_ingest(
         if network_id and channel is not None:
             existing = Message.objects.filter(channel=channel, network_id=network_id).first()
             if existing is not None:
+                existing.was_duplicate = True
                 return existing
         raise
     return message

@@ -33,7 +33,9 @@ from beatdesk.inbox.models import (
     SavedReply,
     TriageRule,
 )
+from beatdesk.networks.text import counter_config
 from beatdesk.people.models import Officer
+from beatdesk.people.signatures import signature_for
 
 
 def _errors(exc: ValidationError) -> str:
@@ -167,6 +169,10 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": Conversation.Status.choices,
             "labels": ", ".join(label.name for label in conversation.labels.all()),
             "now": now,
+            "counter": counter_config([conversation.channel], signature_for(officer))
+            if conversation.channel_id
+            else "",
+            "signature": signature_for(officer),
             "target_label": target_label(conversation.target_at, now),
             "is_breaching": bool(conversation.target_at and conversation.target_at < now),
         },
