@@ -28,8 +28,11 @@ def duration(seconds) -> str:
 
 
 @register.simple_tag
-def upcoming_qa_sessions(force, limit: int = 3):
-    """For the hub's force home: ``{% include "qa/_upcoming.html" %}`` needs only ``force``."""
+def upcoming_qa_sessions(force, given=None, limit: int = 3):
+    """For ``{% include "qa/_upcoming.html" %}``: the sessions the page already has (the hub's
+    force home passes ``sessions``), or the force's upcoming ones."""
+    if isinstance(given, list):
+        return given
     from beatdesk.qa.selectors import upcoming_sessions
 
     return upcoming_sessions(force=force, limit=limit)
