@@ -22,9 +22,9 @@ from beatdesk.qa.forms import AskForm
 from beatdesk.qa.models import Question, Session
 
 # Questions: a few per person per ten minutes is plenty for a live session.
-ASK_LIMIT, ASK_WINDOW = 5, 600
+ASK_RATE = "5/10m"
 # "Me too": generous, since one person may back many questions; per address.
-ME_TOO_LIMIT, ME_TOO_WINDOW = 60, 600
+ME_TOO_RATE = "60/10m"
 # Viewers poll every second; the page shows the interval so it is one number in one place.
 POLL_SECONDS = 1
 
@@ -142,7 +142,7 @@ def ask(request: HttpRequest, force_slug: str, slug: str) -> HttpResponse:
         messages.success(request, "Thank you, your question has been sent.")
         return redirect(back)
     address = ratelimit.address_key(request)
-    if not ratelimit.allow("ask", address, limit=ASK_LIMIT, window=ASK_WINDOW):
+    if not ratelimit.allow(request, "ask", rate=ASK_RATE):
         messages.error(
             request,
             "You have sent several questions in the last few minutes. Please wait a little "
@@ -206,9 +206,7 @@ def me_too(request: HttpRequest, force_slug: str, slug: str, question_id: int) -
         raise Http404("No such question.")
     client, new = ratelimit.client_id(request)
     back = session_url(session) + f"#question-{question.leader_id}"
-    if not ratelimit.allow(
-        "me_too", ratelimit.address_key(request), limit=ME_TOO_LIMIT, window=ME_TOO_WINDOW
-    ):
+    if not ratelimit.allow(request, "me_too", rate=ME_TOO_RATE):
         messages.error(request, "Too many clicks from your connection; try again in a while.")
         return redirect(back)
     try:

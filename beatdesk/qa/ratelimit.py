@@ -11,9 +11,10 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 
 from beatdesk.core.middleware import client_ip
 
@@ -47,14 +48,15 @@ def remember_client(response: HttpResponse, value: str) -> None:
     )
 
 
-def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt in this fixed window; False once ``limit`` is used up."""
-    bucket = f"qa:rl:{scope}:{key}"
-    cache.add(bucket, 0, timeout=window)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:
-        # Expired between add and incr: this is the first attempt of a new window.
-        cache.set(bucket, 1, timeout=window)
-        count = 1
-    return count <= limit
+def allow(request: HttpRequest, scope: str, *, rate: str) -> bool:
+    """Count this attempt against the client's address (django-ratelimit, in Django's cache);
+    False once ``rate`` (such as "5/10m") is used up."""
+    usage = get_usage(
+        request,
+        group=f"qa.{scope}",
+        key=lambda group, req: address_key(req),
+        rate=rate,
+        method=ALL,
+        increment=True,
+    )
+    return not (usage and usage["should_limit"])

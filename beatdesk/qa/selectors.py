@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from beatdesk.forces.models import Force
@@ -293,5 +293,25 @@ def export_rows(*, session: Session) -> list[list[str]]:
     return rows
 
 
-def prefetch_for_list() -> Prefetch:
-    return Prefetch("accounts")
+def inbox_candidates(*, session: Session, officer: Officer, limit: int = 50) -> list:
+    """Recent public inbox messages to the session's accounts that are not questions yet and
+    that this officer may read: what a moderator can move into the session."""
+    from beatdesk.core.permissions import can
+    from beatdesk.inbox.models import Message
+
+    taken = Question.objects.filter(session=session, inbox_message_id__isnull=False).values(
+        "inbox_message_id"
+    )
+    rows = (
+        Message.objects.filter(
+            force_id=session.force_id,
+            account__in=session.accounts.all(),
+            direction=Message.Direction.IN,
+            is_emergency=False,
+            received_at__gte=session.created_at,
+        )
+        .exclude(pk__in=taken)
+        .select_related("conversation", "account")
+        .order_by("-received_at", "-id")[:limit]
+    )
+    return [m for m in rows if can(officer, "view", m)]

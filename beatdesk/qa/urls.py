@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:session_id>/status/", views.session_status, name="status"),
     path("<int:session_id>/close/", views.session_close, name="close"),
     path("<int:session_id>/stats/", views.session_stats, name="stats"),
+    path("<int:session_id>/inbox/", views.inbox_messages, name="inbox"),
+    path("<int:session_id>/inbox/<int:message_id>/move/", views.inbox_move, name="inbox-move"),
     path("<int:session_id>/export.csv", views.session_export, name="export"),
     path(
         "<int:session_id>/questions/<int:question_id>/<slug:action>/",

@@ -173,6 +173,42 @@ def question_action(request: HttpRequest, session_id: int, question_id: int, act
     return _back(session)
 
 
+@officer_required
+def inbox_messages(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Public messages to the session's accounts that a moderator can move into it."""
+    session = _session(request, session_id, "moderate")
+    return render(
+        request,
+        "qa/desk/inbox.html",
+        {
+            "session": session,
+            "candidates": selectors.inbox_candidates(session=session, officer=request.officer),
+        },
+    )
+
+
+@require_POST
+@officer_required
+def inbox_move(request: HttpRequest, session_id: int, message_id: int) -> HttpResponse:
+    from beatdesk.inbox.models import Message
+
+    session = _session(request, session_id, "moderate")
+    message = (
+        Message.objects.select_related("conversation")
+        .filter(pk=message_id, force_id=session.force_id)
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message.")
+    try:
+        services.question_from_inbox(actor=request.officer, message=message, session=session)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "The message is now a question in the session.")
+    return redirect("qa:inbox", session.pk)
+
+
 @require_POST
 @officer_required
 def session_close(request: HttpRequest, session_id: int) -> HttpResponse:

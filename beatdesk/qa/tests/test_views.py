@@ -271,3 +271,29 @@ def test_sessions_list_on_the_hub(client, make_session, force):
     )
     body = client.get(f"/{force.slug}/qa/").content.decode()
     assert upcoming.title in body and "Old one" in body
+
+
+def test_moderator_moves_an_inbox_message_into_the_session(
+    client, live_session, lead_york, force, from_network
+):
+    from beatdesk.inbox.ingest import message_ingest
+
+    message = message_ingest(
+        force=force,
+        channel=None,
+        account=live_session.accounts.get(),
+        network_id=None,
+        text="Will there be bike marking at the Haxby fun day?",
+        author_handle="",
+        author_name="Kim",
+        kind="hub_form",
+    )
+    urgent = from_network("Help there is a man with a knife outside my house now", network_id="e1")
+    login(client, lead_york)
+    page = client.get(f"/desk/qa/{live_session.pk}/inbox/").content.decode()
+    assert "bike marking at the Haxby fun day" in page
+    assert urgent.text not in page  # emergencies stay in the urgent queue
+    client.post(f"/desk/qa/{live_session.pk}/inbox/{message.pk}/move/")
+    question = Question.objects.get()
+    assert question.inbox_message_id == message.pk and question.state == "approved"
+    assert "bike marking" not in client.get(f"/desk/qa/{live_session.pk}/inbox/").content.decode()
