@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from beatdesk.qa import services
 from beatdesk.wsgi import application
@@ -29,7 +31,14 @@ def call(path, query="", host="testserver", **headers):
         seen["status"] = int(status.split()[0])
         seen["headers"] = dict(headers)
 
-    body = b"".join(application(environ, start_response))
+    # As Django's test client does: the request must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return seen["status"], seen["headers"], body
 
 
