@@ -293,9 +293,13 @@ def post_create(
                 mime_type=image.mime_type,
                 alt_text=image.alt_text,
             )
-    _save_tags(post, tag_list)
-    post.districts.set(districts)
-    post.places.set(places)
+    # A new post has no tags or areas yet: add only what there is (no needless queries).
+    if tag_list:
+        _save_tags(post, tag_list)
+    if districts:
+        post.districts.add(*districts)
+    if places:
+        post.places.add(*places)
     audit_record(
         actor=actor,
         action="post.create",
