@@ -345,7 +345,12 @@ def post_edit(
     texts = [text.strip() for text in texts]
     now = outbox.clock()
     errors = _check_texts(texts, post.signature, post.account)
-    if post.state in (Post.State.SCHEDULED, Post.State.PENDING_APPROVAL, Post.State.RETURNED):
+    reschedule = scheduled_for != post.scheduled_for and post.state in (
+        Post.State.SCHEDULED,
+        Post.State.PENDING_APPROVAL,
+        Post.State.RETURNED,
+    )
+    if reschedule:
         errors += _check_schedule(scheduled_for, now=now)
     tag_list = parse_tags(tags) if tags is not None else None
     areas = (
@@ -376,7 +381,7 @@ def post_edit(
     if post.state == Post.State.RETURNED:
         post.state = Post.State.PENDING_APPROVAL
         post.review_note = ""
-    if post.state in (Post.State.SCHEDULED, Post.State.PENDING_APPROVAL):
+    if reschedule and post.state in (Post.State.SCHEDULED, Post.State.PENDING_APPROVAL):
         if scheduled_for is not None and scheduled_for <= now:
             scheduled_for = None
         post.scheduled_for = scheduled_for
