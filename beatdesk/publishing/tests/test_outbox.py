@@ -317,3 +317,19 @@ def test_a_post_deleted_while_it_was_being_sent_is_deleted_there_too(
     stored = SimulatedPost.objects.get()
     assert stored.deleted_at is not None
     assert post.deliveries.get(action="delete", channel__network="simulated").state == "sent"
+
+
+def test_the_hub_accepts_replies_to_its_own_form(force, account, drain, clock):
+    outbox.register_payload(
+        "reply",
+        build=lambda d: OutgoingPost(key=str(d.key), parts=(OutgoingPart(text="Thursday 6pm"),)),
+    )
+    try:
+        hub = Channel.objects.get(account=account("york"), network="hub")
+        delivery = outbox.enqueue_reply(channel=hub, reply_ref="41")
+        drain()
+        delivery.refresh_from_db()
+        assert delivery.state == Delivery.State.SENT
+        assert delivery.network_id == "hub-reply-41"
+    finally:
+        outbox._HANDLERS.pop("reply", None)
