@@ -369,7 +369,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=None, help="passed to beatdesk serve")
-    parser.add_argument("--keep", help="reuse/keep this data folder (seeding is skipped when full)")
+    parser.add_argument(
+        "--keep", help="use and keep this data folder (posts already there are not seeded again)"
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -478,8 +480,7 @@ def main() -> None:
             nginx.wait(timeout=10)
         server.terminate()
         server.wait(timeout=20)
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # a --keep data folder lives elsewhere
 
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     bare_ratio = results["district"]["rps"] / results["bare"]["rps"]
