@@ -178,8 +178,9 @@ def officers_for_hub(*, force: Force) -> QuerySet[Officer]:
 
 
 def officer_by_slug(*, force: Force, slug: str) -> Officer | None:
+    # Officers who have left keep their page: their posts still link to it.
     return (
-        Officer.objects.filter(force=force, slug=slug, is_active=True)
+        Officer.objects.filter(force=force, slug=slug)
         .select_related("force")
         .prefetch_related(
             Prefetch(
