@@ -216,3 +216,17 @@ def test_an_officer_who_left_keeps_their_page_and_posts(client, force, account, 
     assert "Goodbye from Haxby" in html
     team = body(client.get("/north-yorkshire/districts/york/")).split('id="team-heading"')[1]
     assert "PC Jess Holmes" not in team.split("</section>")[0]
+
+
+def test_urgent_notices_are_pinned_for_three_days(
+    client, force, account, officer_york, minutes_ago
+):
+    create_post(
+        account=account("nyp"),
+        author=officer_york,
+        texts=["Old flood warning"],
+        is_urgent=True,
+        published_at=minutes_ago(4 * 24 * 60),
+    )
+    html = body(client.get("/north-yorkshire/"))
+    assert 'id="urgent-heading"' not in html and "Old flood warning" in html
