@@ -161,9 +161,11 @@ def environment(data_dir: Path) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "beatdesk.settings",
         }
     )
-    env.pop("BEATDESK_DATABASE_URL", None) if not os.environ.get("BENCH_DATABASE_URL") else None
+    # SQLite in the throwaway folder, unless BENCH_DATABASE_URL names another database.
     if os.environ.get("BENCH_DATABASE_URL"):
         env["BEATDESK_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    else:
+        env.pop("BEATDESK_DATABASE_URL", None)
     return env
 
 
