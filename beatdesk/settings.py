@@ -258,5 +258,7 @@ HUB_PAGE_SECONDS = env_int("HUB_PAGE_SECONDS", 60)
 # Off under tests so every app's tests see the database; the hub's own tests turn it on.
 HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", not TESTING)
 HUB_FAST_PATH = env_bool("HUB_FAST_PATH", True)
+# The longest the fast path answers from a copy before asking Django (and its cache) again.
+HUB_FAST_PATH_SECONDS = float(env_str("HUB_FAST_PATH_SECONDS", "10"))
 # Read API requests per client (django-ratelimit's syntax: 600/m, 20/s).
 API_RATE = env_str("API_RATE", "600/m")

@@ -161,9 +161,11 @@ def environment(data_dir: Path) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "beatdesk.settings",
         }
     )
-    env.pop("BEATDESK_DATABASE_URL", None) if not os.environ.get("BENCH_DATABASE_URL") else None
+    # SQLite in the throwaway folder, unless BENCH_DATABASE_URL names another database.
     if os.environ.get("BENCH_DATABASE_URL"):
         env["BEATDESK_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    else:
+        env.pop("BEATDESK_DATABASE_URL", None)
     return env
 
 
@@ -369,7 +371,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=None, help="passed to beatdesk serve")
-    parser.add_argument("--keep", help="reuse/keep this data folder (seeding is skipped when full)")
+    parser.add_argument(
+        "--keep", help="use and keep this data folder (posts already there are not seeded again)"
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -478,8 +482,7 @@ def main() -> None:
             nginx.wait(timeout=10)
         server.terminate()
         server.wait(timeout=20)
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # a --keep data folder lives elsewhere
 
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     bare_ratio = results["district"]["rps"] / results["bare"]["rps"]

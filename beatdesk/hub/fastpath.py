@@ -5,7 +5,8 @@ During a major incident thousands of people load the same few pages. Django's re
 from the cache; this layer costs a few microseconds. It keeps, per process, the exact bytes
 and headers Django sent for a hub page, keyed by the force's content version (``hub/cache.py``)
 and everything the page can depend on: scheme, host, path and query. When a post is published,
-edited or removed the version moves and the next request goes through Django again.
+edited or removed the version moves and the next request goes through Django again; any entry
+older than ``HUB_FAST_PATH_SECONDS`` (10) is refreshed from Django too.
 
 What it never does:
 - serve anything Django did not mark as a public hub page (the ``X-Hub-Version`` header, set
@@ -20,6 +21,7 @@ are kept, under the host and scheme they were given for.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ class Stored:
     body: bytes
     etag: str
     last_modified: str
+    stored_at: float
 
 
 class HubFastPath:
@@ -56,7 +59,9 @@ class HubFastPath:
         if key is None:
             return self.app(environ, start_response)
         stored = self.store.get(key)
-        if stored is None:
+        # Kept briefly even when no post changed: a page also shows officers, districts and
+        # Q&A sessions, which do not move the content version.
+        if stored is None or time.monotonic() - stored.stored_at > self.max_age():
             return self.fill(key, environ, start_response)
         return self.answer(stored, environ, start_response)
 
@@ -115,9 +120,14 @@ class HubFastPath:
                     body=body,
                     etag=names.get("etag", ""),
                     last_modified=names.get("last-modified", ""),
+                    stored_at=time.monotonic(),
                 ),
             )
         return [body]
+
+    @staticmethod
+    def max_age() -> float:
+        return float(getattr(settings, "HUB_FAST_PATH_SECONDS", 10))
 
     def keep(self, key: tuple, stored: Stored) -> None:
         with self.lock:

@@ -164,6 +164,8 @@ MAX_TERMS = 8
 # than one already indexed; looking back this far catches it.
 SYNC_LOOKBACK = timedelta(seconds=30)
 SYNC_BATCH = 500
+# Results are ranked among this many newest matching posts (50 pages of 20).
+CANDIDATES = 1000
 
 
 def query_terms(text: str) -> list[str]:
@@ -299,24 +301,33 @@ def search_post_ids(
         where.append("p.published_at < %s")
         params.append(filters.until)
     conditions = " AND ".join(where)
+    # Rank the newest CANDIDATES matches, not all of them: the cost stays bounded however
+    # common the words are, and on a force's news the newest matches are the ones people want.
     if connection.vendor == "postgresql":
+        # ts_rank runs in the outer query, on the candidates only.
         sql = (
-            "SELECT p.id FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id, "  # noqa: S608
+            "SELECT c.id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
+            "d.vector AS vector "
+            "FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id "
+            f"WHERE d.force_id = %s AND d.vector @@ plainto_tsquery('english', %s) "
+            f"AND {conditions} ORDER BY d.post_id DESC LIMIT %s) c, "
             "plainto_tsquery('english', %s) q "
-            f"WHERE d.force_id = %s AND d.vector @@ q AND {conditions} "
-            "ORDER BY ts_rank(d.vector, q) DESC, p.published_at DESC, p.id DESC "
+            "ORDER BY ts_rank(c.vector, q) DESC, c.published_at DESC, c.id DESC "
             "LIMIT %s OFFSET %s"
         )
-        params = [" ".join(terms), force_id, *params, limit + 1, offset]
+        words = " ".join(terms)
+        params = [force_id, words, *params, CANDIDATES, words, limit + 1, offset]
     else:
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
         sql = (
-            "SELECT p.id FROM hub_search_fts f "  # noqa: S608
-            "JOIN publishing_post p ON p.id = f.rowid "
+            "SELECT id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
+            "bm25(hub_search_fts) AS score "
+            "FROM hub_search_fts JOIN publishing_post p ON p.id = hub_search_fts.rowid "
             f"WHERE hub_search_fts MATCH %s AND {conditions} "
-            "ORDER BY f.rank, p.published_at DESC, p.id DESC LIMIT %s OFFSET %s"
+            "ORDER BY hub_search_fts.rowid DESC LIMIT %s) "
+            "ORDER BY score, published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
-        params = [match, *params, limit + 1, offset]
+        params = [match, *params, CANDIDATES, limit + 1, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]

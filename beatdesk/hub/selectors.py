@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from beatdesk.forces.models import Account, Channel, District, Force, Place, PostcodeDistrict
 from beatdesk.people.models import Membership, Officer
@@ -116,8 +117,13 @@ def posts_latest(*, force: Force, cursor=None, limit=PAGE_SIZE) -> Page:
     return page_of(public_posts(force=force), cursor=cursor, limit=limit)
 
 
+URGENT_PINNED_FOR = timedelta(days=3)
+
+
 def posts_urgent(*, force: Force, limit: int = 3) -> list[Post]:
-    return list(public_posts(force=force).filter(is_urgent=True)[:limit])
+    """Urgent notices stay pinned for three days; after that they are ordinary posts."""
+    since = timezone.now() - URGENT_PINNED_FOR
+    return list(public_posts(force=force).filter(is_urgent=True, published_at__gte=since)[:limit])
 
 
 def posts_filtered(
@@ -178,8 +184,9 @@ def officers_for_hub(*, force: Force) -> QuerySet[Officer]:
 
 
 def officer_by_slug(*, force: Force, slug: str) -> Officer | None:
+    # Officers who have left keep their page: their posts still link to it.
     return (
-        Officer.objects.filter(force=force, slug=slug, is_active=True)
+        Officer.objects.filter(force=force, slug=slug)
         .select_related("force")
         .prefetch_related(
             Prefetch(

@@ -107,3 +107,15 @@ def test_failed_responses_are_not_kept(stack, force):
         status, _, _ = get(app, "/north-yorkshire/districts/atlantis/")
         assert status.startswith("404")
     assert inner.calls == 2
+
+
+def test_copies_are_refreshed_after_a_while_even_when_no_post_changed(
+    stack, force, settings, account, officer_york
+):
+    inner, app = stack
+    get(app, "/north-yorkshire/districts/york/")
+    get(app, "/north-yorkshire/districts/york/")
+    assert inner.calls == 1
+    settings.HUB_FAST_PATH_SECONDS = 0
+    get(app, "/north-yorkshire/districts/york/")
+    assert inner.calls == 2

@@ -206,3 +206,27 @@ def test_accessibility_statement(client, force):
     html = body(client.get("/north-yorkshire/accessibility/"))
     assert ("Accessibility statement" in html and "WCAG" not in html) or "2.2" in html
     assert "Equality Advisory and Support Service" in html
+
+
+def test_an_officer_who_left_keeps_their_page_and_posts(client, force, account, officer_york):
+    create_post(account=account("york"), author=officer_york, texts=["Goodbye from Haxby"])
+    officer_york.is_active = False
+    officer_york.save()
+    html = body(client.get(f"/north-yorkshire/officers/{officer_york.slug}/"))
+    assert "Goodbye from Haxby" in html
+    team = body(client.get("/north-yorkshire/districts/york/")).split('id="team-heading"')[1]
+    assert "PC Jess Holmes" not in team.split("</section>")[0]
+
+
+def test_urgent_notices_are_pinned_for_three_days(
+    client, force, account, officer_york, minutes_ago
+):
+    create_post(
+        account=account("nyp"),
+        author=officer_york,
+        texts=["Old flood warning"],
+        is_urgent=True,
+        published_at=minutes_ago(4 * 24 * 60),
+    )
+    html = body(client.get("/north-yorkshire/"))
+    assert 'id="urgent-heading"' not in html and "Old flood warning" in html
