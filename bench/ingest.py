@@ -47,6 +47,7 @@ AIRLINES = re.compile(
 EMERGENCY_EVERY = 40
 REPLY_EVERY = 10
 DUPLICATE_EVERY = 100
+# Messages handed to the ingestion service together (a network page or an API batch).
 CHUNK = 20
 
 
@@ -103,7 +104,7 @@ def worker(queue, results, barrier) -> None:
 
     django.setup()
     from beatdesk.forces.models import Account, Force
-    from beatdesk.inbox.services import message_ingest
+    from beatdesk.inbox.ingest import messages_ingest
 
     force = Force.objects.select_related("policy").get(slug="north-yorkshire")
     accounts = {a.slug: a for a in Account.objects.filter(force=force)}
@@ -114,22 +115,29 @@ def worker(queue, results, barrier) -> None:
         chunk = queue.get()
         if chunk is None:
             break
-        for arrival, item in chunk:
-            wait = arrival - time.time()
-            if wait > 0:
-                time.sleep(wait)
-            message = message_ingest(
-                force=force,
-                channel=channels[item["account"]],
-                account=accounts[item["account"]],
-                network_id=item["network_id"],
-                text=item["text"],
-                author_handle=item["author_handle"],
-                kind=item["kind"],
-                in_reply_to=item["in_reply_to"],
-            )
+        # A connector or API client hands over what has arrived: wait for the chunk's last one.
+        wait = chunk[-1][0] - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        stored = messages_ingest(
+            force=force,
+            items=[
+                {
+                    "channel": channels[item["account"]],
+                    "account": accounts[item["account"]],
+                    "network_id": item["network_id"],
+                    "text": item["text"],
+                    "author_handle": item["author_handle"],
+                    "kind": item["kind"],
+                    "in_reply_to": item["in_reply_to"],
+                }
+                for _, item in chunk
+            ],
+        )
+        committed = time.time()
+        for (arrival, item), message in zip(chunk, stored, strict=True):
             if item["emergency_sample"] and not item["duplicate"]:
-                done.append((arrival, time.time(), message.is_emergency))
+                done.append((arrival, committed, message.is_emergency))
     results.put(done)
 
 
