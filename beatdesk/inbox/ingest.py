@@ -377,13 +377,7 @@ def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
             continue
         if item.in_reply_to or message.kind == Message.Kind.DIRECT:
             # Threading needs its parent stored first, when the parent is in this batch.
-            if any(
-                prepared[i].message.network_id == item.in_reply_to
-                or (
-                    message.kind == Message.Kind.DIRECT and prepared[i].message.kind == message.kind
-                )
-                for i in pending
-            ):
+            if any(prepared[i].message.network_id == item.in_reply_to for i in pending):
                 flush()
             results[index] = _store_one(item, force, data)
             stored.setdefault(key, results[index])
