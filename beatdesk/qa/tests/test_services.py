@@ -392,3 +392,13 @@ def test_answer_refused_once_session_closed(live_session, comms, officer_york):
     with pytest.raises(ValidationError, match="closed"):
         services.answer_create(actor=officer_york, question=question, text="Late")
     assert not Answer.objects.exists()
+
+
+def test_demo_seeds_a_session_taking_questions(force):
+    from beatdesk.qa.demo import seed_demo
+
+    seed_demo(force)
+    session = Session.objects.get()
+    assert session.accepts_questions()
+    assert session.questions.filter(state=Question.State.APPROVED).count() == 3
+    assert session.questions.filter(group_leader__isnull=False).count() == 1
