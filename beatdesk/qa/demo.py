@@ -1,4 +1,8 @@
-"""Demo content: an upcoming Q&A session on the York account that already takes questions."""
+"""Demo content: a Q&A session on the York account, starting soon and already taking questions.
+
+It starts 75 minutes after the demo is loaded: soon enough that there is no separate reminder
+post, and the announcement is sent at once like the demo's other posts.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ def seed_demo(force: Force) -> None:
     )
     if not panel:
         return
-    start = (timezone.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    start = timezone.now() + timedelta(minutes=75)
     session = services.session_create(
         actor=comms,
         title="Ask the York neighbourhood team",
@@ -49,3 +53,8 @@ def seed_demo(force: Force) -> None:
         )
         if n != 3:  # one left for the demo's moderator
             services.question_approve(actor=comms, question=question)
+    from beatdesk.publishing import outbox
+
+    for _ in range(10):
+        if not outbox.run_outbox():
+            break
