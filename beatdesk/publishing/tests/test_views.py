@@ -154,3 +154,16 @@ def test_the_author_releases_a_held_delivery_from_the_post_page(
     drain()
     held.refresh_from_db()
     assert held.state == Delivery.State.SENT
+
+
+def test_superusers_see_the_outbox_in_the_admin_but_cannot_change_it(
+    client, officer_york, account, compose
+):
+    from beatdesk.people.models import User
+
+    compose(officer_york, account("york"), "Visible in the admin")
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-admin-password-1")
+    client.force_login(root)
+    page = client.get("/admin/publishing/delivery/")
+    assert page.status_code == 200 and "Publish" in page.content.decode()
+    assert client.get("/admin/publishing/delivery/add/").status_code == 403
