@@ -30,6 +30,7 @@ class HubTransport:
 
     def __init__(self, channel: Channel):
         self.channel = channel
+        self._known: dict[str, tuple[int | None, str]] = {}
 
     def text_rules(self) -> TextRules:
         from beatdesk.networks.text import rules_for
@@ -39,7 +40,20 @@ class HubTransport:
     def publish(self, post: OutgoingPost) -> SendResult:
         from beatdesk.publishing.models import Delivery
 
-        found = Delivery.objects.filter(key=post.key).values_list("post_id", "reply_ref").first()
+        found = self._known.get(post.key)
+        if found is None:
+            # One query per batch: everything this channel is sending now (keys never change).
+            self._known = {
+                str(key): (post_id, reply_ref)
+                for key, post_id, reply_ref in Delivery.objects.filter(
+                    channel=self.channel, state=Delivery.State.SENDING
+                ).values_list("key", "post_id", "reply_ref")
+            }
+            found = self._known.get(post.key)
+        if found is None:
+            found = (
+                Delivery.objects.filter(key=post.key).values_list("post_id", "reply_ref").first()
+            )
         if found is None:
             raise PermanentError("The hub has no delivery with this key.")
         post_id, reply_ref = found

@@ -126,3 +126,44 @@ def test_posts_page_query_count_does_not_grow_with_posts(
     with django_assert_max_num_queries(25):
         response = client.get(reverse("publishing:posts"))
     assert response.content.decode().count('class="post"') == 8
+
+
+def test_the_author_releases_a_held_delivery_from_the_post_page(
+    client, force, officer_york, officer_scarborough, account, compose, drain, clock
+):
+    from beatdesk.networks.simulated.transport import set_mode
+
+    set_mode(force_id=force.pk, mode="error")
+    post = compose(officer_york, account("york"), "Scheduled cheer")
+    drain()
+    set_mode(force_id=force.pk, mode="healthy")
+    clock.advance(minutes=force.policy.stale_after_minutes + 5)
+    drain()
+    held = post.deliveries.get(channel__network="simulated")
+    assert held.state == Delivery.State.HELD
+    login(client, officer_scarborough)
+    assert (
+        client.post(reverse("publishing:confirm", args=[held.pk]), {"decision": "send"}).status_code
+        == 403
+    )
+    client.logout()
+    login(client, officer_york)
+    page = client.get(reverse("publishing:post", args=[post.pk])).content.decode()
+    assert "Held" in page and "Send it now" in page
+    client.post(reverse("publishing:confirm", args=[held.pk]), {"decision": "send"})
+    drain()
+    held.refresh_from_db()
+    assert held.state == Delivery.State.SENT
+
+
+def test_superusers_see_the_outbox_in_the_admin_but_cannot_change_it(
+    client, officer_york, account, compose
+):
+    from beatdesk.people.models import User
+
+    compose(officer_york, account("york"), "Visible in the admin")
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-admin-password-1")
+    client.force_login(root)
+    page = client.get("/admin/publishing/delivery/")
+    assert page.status_code == 200 and "Publish" in page.content.decode()
+    assert client.get("/admin/publishing/delivery/add/").status_code == 403
