@@ -165,3 +165,19 @@ def test_reindex_command_rebuilds_the_index(force, account, officer_york):
     call_command("hub_reindex", "--force", "north-yorkshire", stdout=out)
     assert "north-yorkshire: 1 posts indexed" in out.getvalue()
     assert ids(force, "horse") == [post.pk]
+
+
+def test_a_bounded_sync_makes_progress_and_the_job_finishes_it(
+    force, account, officer_york, monkeypatch
+):
+    import beatdesk.hub.search as search
+
+    monkeypatch.setattr(search, "SYNC_BATCH", 2)
+    for n in range(5):
+        create_post(
+            account=account("york"), author=officer_york, texts=[f"Cycle lane {n}"], index=False
+        )
+    assert sync_index(force.pk, max_batches=1) == 2
+    assert len(ids(force, "cycle")) == 2
+    assert run_due(only={"hub.search_sync"}) == 3
+    assert len(ids(force, "cycle")) == 5
