@@ -199,11 +199,14 @@ def index_post(post: Post) -> None:
     )
 
 
-def sync_index(force_id: int, *, through: datetime | None = None) -> int:
+def sync_index(
+    force_id: int, *, through: datetime | None = None, max_batches: int | None = None
+) -> int:
     """Re-index this force's posts changed since the watermark; return how many were touched.
 
     With ``through`` (the force's content version), does nothing when the index already
-    covers it: the common case, one primary-key read.
+    covers it: the common case, one primary-key read. ``max_batches`` bounds the work (a web
+    request does a little; the job does the rest).
     """
     state, _ = SearchState.objects.get_or_create(force_id=force_id)
     if through is not None and state.indexed_through and state.indexed_through >= through:
@@ -211,7 +214,9 @@ def sync_index(force_id: int, *, through: datetime | None = None) -> int:
     start = state.indexed_through - SYNC_LOOKBACK if state.indexed_through else None
     after: tuple[datetime, int] | None = None
     touched = 0
-    while True:
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
         posts = Post.objects.filter(force_id=force_id)
         if start is not None:
             posts = posts.filter(updated_at__gte=start)

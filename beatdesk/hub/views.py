@@ -213,7 +213,7 @@ def search(request: HttpRequest, force: Force) -> HttpResponse:
         searched = False
     if searched:
         fv = force_version(force.slug)
-        sync_index(force.pk, through=fv.version if fv else None)
+        sync_index(force.pk, through=fv.version if fv else None, max_batches=2)
         account_ids = None
         if chosen["district"] is not None:
             account_ids = tuple(

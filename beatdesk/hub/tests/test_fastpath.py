@@ -1,7 +1,9 @@
 import io
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from beatdesk.hub.fastpath import HubFastPath
 from beatdesk.hub.tests.conftest import create_post, set_state
@@ -24,8 +26,14 @@ class Counting:
 
 @pytest.fixture
 def stack():
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     inner = Counting()
-    return inner, HubFastPath(inner)
+    yield inner, HubFastPath(inner)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def get(app, path, method="GET", query="", **headers):

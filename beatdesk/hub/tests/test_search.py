@@ -151,3 +151,33 @@ def test_search_page_pages_results(client, force, account, officer_york):
     assert first.count('class="post"') == 20 and 'rel="next"' in first
     second = client.get("/north-yorkshire/search/", {"q": "patrol", "page": 2}).content.decode()
     assert second.count('class="post"') == 3 and 'rel="prev"' in second
+
+
+def test_reindex_command_rebuilds_the_index(force, account, officer_york):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    post = create_post(account=account("york"), author=officer_york, texts=["Horse rider safety"])
+    SearchDocument.objects.all().delete()
+    assert ids(force, "horse") == []
+    out = StringIO()
+    call_command("hub_reindex", "--force", "north-yorkshire", stdout=out)
+    assert "north-yorkshire: 1 posts indexed" in out.getvalue()
+    assert ids(force, "horse") == [post.pk]
+
+
+def test_a_bounded_sync_makes_progress_and_the_job_finishes_it(
+    force, account, officer_york, monkeypatch
+):
+    import beatdesk.hub.search as search
+
+    monkeypatch.setattr(search, "SYNC_BATCH", 2)
+    for n in range(5):
+        create_post(
+            account=account("york"), author=officer_york, texts=[f"Cycle lane {n}"], index=False
+        )
+    assert sync_index(force.pk, max_batches=1) == 2
+    assert len(ids(force, "cycle")) == 2
+    assert run_due(only={"hub.search_sync"}) == 3
+    assert len(ids(force, "cycle")) == 5
