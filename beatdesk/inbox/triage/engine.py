@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import model as learned
 from . import signals as sig
 from .district import find_officer, find_place, find_postcode, index_for, phrase_pattern
 from .prefilter import Gated, GateIndex
@@ -38,6 +39,11 @@ TIE_ORDER.update({"crime_report": 0, "abuse": 1, "complaint": 2, "question": 3})
 SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*|[.!?;]+")
 LABEL_ORDER = ("self-harm", "weapon", "threat to life", "someone is hurt")
 EMPTY_CONTEXT = TriageContext()
+# The learned model flags an emergency the signals missed only when it is this sure; chosen by
+# cross-validation on the development messages (see docs/decisions/0050-triage-engine.md).
+LEARNED_EMERGENCY = 0.5
+# How much the learned category model's probability adds to a category's signal score.
+LEARNED_CATEGORY_WEIGHT = 3.0
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
 CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
 
@@ -62,7 +68,6 @@ class Danger:
     masked: str
 
 
-URGENT = re.compile(r"\b(?:right now|now|quick(?:ly)?|hurry|asap|urgent(?:ly)?)\b|!{2,}")
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
 
@@ -219,7 +224,11 @@ def _missing_person(original: str, text: str, masked: str, notes: list[str]) -> 
             continue
         if sig.LONG_PAST.search(s_text) and not sig.NOW_STRONG.search(s_text):
             continue
-        why = sig.VULNERABLE.search(masked) or sig.NOW_STRONG.search(s_text)
+        # Vulnerable, or family the writer fears for now; an airline agent who "wandered off
+        # now" is neither.
+        why = sig.VULNERABLE.search(masked) or (
+            sig.NOW_STRONG.search(s_text) if re.search(sig.KIN, masked) else None
+        )
         start = sentence.start() + match.start()
         snippet = _quote(original, start, sentence.start() + match.end())
         if why is None:
@@ -239,10 +248,8 @@ def _is_emergency(hits: list[Hit], text: str) -> bool:
             return True
         # A sign of "now" that is not part of the signal itself.
         return any(not (h.start <= m.start() < h.end) for h in weak for m in sig.NOW.finditer(text))
-    if hits:
-        return len(distinct) >= 2 or any(
-            not (h.start <= m.start() < h.end) for h in hits for m in URGENT.finditer(text)
-        )
+    # Supporting signals alone ("please help", "I'm scared") need two different kinds.
+    return len({h.label for h in hits}) >= 2
     return False
 
 
@@ -294,6 +301,22 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
         danger = _danger(original, norm)
         hits = danger.hits
         notes = danger.notes
+        models = learned.load()
+        feats = learned.features(danger.masked, learned.cue_flags(norm, danger.masked))
+        p_emergency = models.emergency.probability(feats) if models.emergency else 0.0
+        # The model only weighs messages that carry some sign of danger, so that ordinary
+        # first-person complaints ("I'm trying to check in and...") are never flagged by it.
+        danger_word = sig.DANGER_WORDS.search(danger.masked)
+        if (
+            models.emergency
+            and p_emergency >= LEARNED_EMERGENCY
+            and (hits or danger_word)
+            and not _is_emergency(hits, norm)
+        ):
+            words = "', '".join(models.emergency.top(feats))
+            hits.append(
+                Hit(f"learned from labelled messages (p={p_emergency:.2f})", words, sig.STRONG)
+            )
         if _is_emergency(hits, norm):
             category = "emergency"
             hits.sort(key=lambda h: (-h.tier, _label_rank(h.label)))
@@ -307,7 +330,7 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
             if now and not any(h.tier == 2 for h in hits):
                 reasons.append(f"emergency: happening now — '{' '.join(now.group(0).split())}'")
         else:
-            category, priority = _other_category(original, danger, reasons)
+            category, priority = _other_category(original, danger, reasons, models, feats)
             reasons.extend(dict.fromkeys(notes))
     priority = priority or DEFAULT_PRIORITY[category]
 
@@ -324,10 +347,17 @@ def _label_rank(label: str) -> int:
     return LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER)
 
 
-def _other_category(original: str, danger: Danger, reasons: list[str]) -> tuple[str, str | None]:
+def _other_category(
+    original: str, danger: Danger, reasons: list[str], models: learned.Models, feats: set[str]
+) -> tuple[str, str | None]:
     text = danger.masked
     hits = danger.hits + danger.set_aside
     scores, first = _categories(original, text)
+    for category, linear in models.categories.items():
+        p = linear.probability(feats)
+        scores[category] = scores.get(category, 0.0) + LEARNED_CATEGORY_WEIGHT * p
+        if p >= 0.5 and category not in first:
+            first[category] = ", ".join(linear.top(feats)) or "learned"
     labels = {c: lbl for c, lbl, _p, _w in sig.CATEGORY_SIGNALS}
     # A danger signal that did not amount to an emergency still says "something happened".
     if hits:
@@ -343,7 +373,14 @@ def _other_category(original: str, danger: Danger, reasons: list[str]) -> tuple[
     if scores[category] <= 0:
         reasons.append("other: no category signal")
         return "other", None
-    reasons.append(f"{category.replace('_', ' ')}: {labels[category]} — '{first[category]}'")
+    if category == "other":
+        reasons.append("other: no stronger category signal")
+        return "other", None
+    label = labels.get(category, "learned from labelled messages")
+    evidence = first.get(category)
+    if evidence is None and category in models.categories:
+        evidence = ", ".join(models.categories[category].top(feats))
+    reasons.append(f"{category.replace('_', ' ')}: {label} — '{evidence or 'learned'}'")
     priority = None
     if category == "crime_report":
         serious = sig.SERIOUS.search(text)

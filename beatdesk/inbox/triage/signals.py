@@ -121,7 +121,8 @@ EMERGENCY: tuple[Signal, ...] = (
     S("weapon", r"\bpointing (?:it|the gun|a gun|the knife) at\b", tier=WEAK),
     S(
         "threat to life",
-        rf"\b(?:going to|gonna|gunna|goin to|will|'ll|ll|wants? to|threaten(?:ed|ing|s)? to|"
+        rf"\b(?:(?:he|she|they|someone|somebody|ex|partner|husband|boyfriend|man|guy|bloke|lads?|men|them)"
+        rf"(?:'?s|'?re| is| are| was)? (?:going to|gonna|gunna|goin to|will|wants? to)|(?:he|she|they)'?ll|threaten(?:ed|ing|s)? to|"
         rf"swears? (?:he|she|they)(?:'ll| will)|says? (?:he|she|they)(?:'ll| will|'?s going to)|"
         rf"threaten(?:s|ing) to|shouting (?:that )?(?:he|she|they)(?:'ll| will|'?s going to| is going to))"
         rf" (?:kill|murder|hurt|stab|shoot|strangle|batter|burn|throw|drop|attack|do (?:me|us|her|him) in) {VICTIM}",
@@ -148,9 +149,9 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "violence happening now",
-        r"\b(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|robbed|kidnapped|"
-        r"strangled|stabbed|hit|chased|dragged|raped|held down|kicked|punched|stamped on|"
-        r"surrounded|threatened|bundled)\b",
+        r"\b(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|kidnapped|"
+        r"strangled|stabbed|raped|battered)\b|\bbeing (?:robbed|hit|chased|dragged|held down|kicked|punched|"
+        r"stamped on|surrounded|threatened|bundled)\b",
     ),
     S("violence happening now", r"\bhands? (?:round|around) (?:my|her|his) (?:neck|throat)\b"),
     S(
@@ -158,7 +159,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:fight|brawl|punch[- ]?up|fighting|scrap)\b.{0,40}\b(?:going on|kicking off|happening|"
         r"right now|now)\b|\b(?:kicking off|mass brawl)\b|\bthrowing (?:chairs|bottles|glasses|punches|"
         r"bricks|stones|things|stuff|furniture)\b|\b(?:threatening|headbutting) (?:people|everyone|staff|the)\b|"
-        r"\b(?:get off me|leave me alone|stop hurting|someone help)\b|\b(?:he'?s|she'?s|they'?re|is|are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
+        r"\b(?:get off me|leave me alone|stop hurting)\b|\b(?:he|she|they)(?:'?s|'?re| is| are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
         r"\bkicking (?:my|the|our) (?:\w+ )?door\b|\b(?:has )?taken (?:the|my|our) (?:kids|children|baby)\b|\bsmell of burning\b|"
         r"\bcan hear (?:them|him|her|someone|somebody|people|voices|footsteps|everything)\b|\bbalaclavas?\b",
         tier=WEAK,
@@ -173,7 +174,8 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime just happened",
         r"\b(?:just|has just|have just|'ve just) (?:grabbed|snatched|smashed|exposed|flashed|punched|"
-        r"hit|attacked|robbed|mugged|threatened|put (?:his|her|a) (?:fist|foot|head) through)\b|"
+        r"hit|attacked|robbed|mugged|threatened) (?:me|him|her|them|us|a|an|the|my|his|someone|somebody|"
+        r"himself|herself)\b|\bput (?:his|her|a) (?:fist|foot|head) through\b|"
         r"\b(?:is|are|'?s|'?re) (?:running|walking|driving|heading) (?:off |away )?(?:towards|down|up|into|through|along)\b|"
         r"\b(?:has )?just tried to (?:snatch|grab|take|abduct|lure|drag|get)\b|"
         r"\b(?:someone|somebody|someones|somebodys|they)(?:'s| has|'ve| have)? (?:just )?broken in\b(?!to)|"
@@ -184,12 +186,14 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "someone is hurt",
         r"\b(?:not breathing|isn'?t breathing|stopped breathing|can'?t breathe|cannot breathe|"
-        r"unconscious|unresponsive|not responding|won'?t wake up|wont wake|blood everywhere|"
+        r"unconscious|unresponsive|won'?t wake up|wont wake|blood everywhere|"
+        r"(?:he|she|they|him|her|man|woman|person|lad|girl|boy|baby|dad|mum|someone|driver|cyclist)\b[^.!?]{0,20}"
+        r"\b(?:not moving|isn'?t moving|not responding)|"
         r"bleeding (?:heavily|badly|a lot|loads|everywhere|from (?:his|her|my|the) (?:head|neck|face|chest))|"
-        r"bleeding loads|losing (?:a lot of )?blood|lots of blood|not moving|isn'?t moving|turning blue|"
+        r"bleeding loads|losing (?:a lot of )?blood|lots of blood|turning blue|"
         r"gone (?:grey|blue)|having a (?:heart attack|fit|seizure|stroke)|slumped (?:in|over|at|on|against)|"
         r"collapsed|lying (?:in|on) (?:the middle of )?the (?:road|street|pavement|ground|floor)|"
-        r"(?:on|lying on) (?:her|his|the) (?:kitchen |bathroom )?floor|"
+        r"(?:'?s|is|lying|found (?:him|her)|collapsed) on (?:her|his|the) (?:kitchen |bathroom |bedroom |living room )?floor|"
         r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled|fallen down the stairs|"
         r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
         r"(?:isn'?t|not) making (?:any )?sense|blood (?:coming|pouring|gushing) (?:from|out of)|"
@@ -250,7 +254,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime in progress",
         r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
-        r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut|break) (?:open |off |in |through |down )?(?:the|my|our|a|his|her|their)\b|"
+        r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
         r"trying to (?:force|kick|smash|jemmy|prise|break|open) (?:open )?(?:my|the|our|a|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
         r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
@@ -275,7 +279,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime in progress",
         rf"\b{PERSON}{BE}? (?:stealing|nicking|taking|breaking|smashing|setting fire to|"
-        rf"torching|siphoning|cutting|trying|forcing|robbing|looting|loading|syphoning|climbing)\b"
+        rf"torching|siphoning|cutting|forcing|robbing|looting|loading|syphoning|climbing)\b"
         rf"(?! (?:a (?:break|look|photo|picture|selfie)|(?:the )?piss|part|place|over|care|time|"
         rf"(?:my|the|your) (?:order|time|turn|photo)|to (?:pass|fix|help|sort)))",
         tier=WEAK,
@@ -310,7 +314,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"following me|following us|he'?s behind me|(?:followed|following) (?:me|us) (?:from|all the way|round)|"
         r"won'?t (?:stop following|leave me alone)|"
         r"(?:sat|sitting|parked|waiting|standing|stood|lurking|hanging around) (?:up )?(?:outside|at the end of|"
-        r"in|at) (?:my|our|the) (?:house|flat|home|door|window|work|garden|gate|drive|car park)|"
+        r"in|at) (?:my|our) (?:house|flat|home|door|window|work|garden|gate|drive|car park)|"
         r"watching (?:my|our|the) (?:house|flat|home|door|window)|staring (?:at|into) (?:my|our|the) (?:house|window|flat)|"
         r"outside (?:my|our) (?:house|flat|door|window) again|(?:driven|drove|gone|walked|come) past (?:my|our) "
         r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
@@ -321,7 +325,8 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "someone is in danger",
-        r"\b(?:locked (?:me|us|her|him) in|trapped (?:in|inside)|(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
+        r"\b(?:locked (?:me|us|her|him) in|(?:'?m|'?re|'?s| is| are| am|people|someone|somebody) (?:\w+ )?trapped|"
+        r"(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
         r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
         r"(?:he|she|they)(?:'s| is| are|'re) coming (?:back|in|for me|round)|won'?t let (?:me|him|her|them|us) "
         r"(?:leave|go|out|off)|scared for my life|fear(?:ing)? for (?:my|her|his|their) life|"
@@ -378,7 +383,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on|stop crying)|"
         r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
         r"i'?m sorry for everything|tell (?:my|them) .{0,20}i love them|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
-        r"(?:written|wrote|left) (?:my|a|the) (?:letters?|notes?|goodbyes?)|tonight'?s the night|"
+        r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
+        r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight'?s the night|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
         past="long",
@@ -387,12 +393,14 @@ EMERGENCY: tuple[Signal, ...] = (
 
 # A missing person is an emergency when they are vulnerable or the writer fears for them.
 MISSING = rx(
-    rf"\b(?:(?:has|have|is|are|'?s)? ?(?:gone )?missing|missing (?:since|from|for)|"
+    rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing|"
+    rf"missing (?:since|from (?:home|school|the)|for (?:\d+|two|three|an?|hours|days))|"
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
-    rf"can'?t find {KIN}|cannot find {KIN}|can'?t find (?:her|him|them)\b|lost {KIN}|wandered off|walked out|stormed out|"
+    rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
+    rf"wandered off|walked out|stormed out|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
@@ -532,6 +540,19 @@ NOT_EMERGENCY = rx(
 NEGATION = rx(
     r"\b(?:no|not|nobody|never|without|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|doesn'?t|"
     r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b[^,.;!?]{0,25}$"
+)
+
+# Words that carry danger: the learned model may only flag a message that has one of them.
+DANGER_WORDS = rx(
+    r"\b(?:blood|bleed\w*|knife|knives|blade|guns?|weapons?|machete|axe|hammer|bat|stab\w*|shoot\w*|shot|"
+    r"kill\w*|murder\w*|die|dying|dead|suicid\w*|overdos\w*|pills|tablets|jump\w*|bridge|cliffs?|ledge|"
+    r"roof|drown\w*|river|canal|sea|lake|water|fire|smoke|flames|burn\w*|trapped|attack\w*|assault\w*|"
+    r"beat\w*|hit|hitting|punch\w*|kick\w*|strangl\w*|chok\w*|throat|neck|rap(?:e|ed)|kidnap\w*|abduct\w*|"
+    r"snatch\w*|grab\w*|drag\w*|missing|lost|wander\w*|dementia|alzheimer'?s|collaps\w*|fallen|fell|injur\w*|"
+    r"hurt\w*|crash\w*|accident|scream\w*|shout\w*|crying|threat\w*|follow\w*|chas\w*|stalk\w*|broken in|"
+    r"broke in|breaking|burglar\w*|intruders?|smash\w*|fight\w*|brawl|gang|balaclavas?|drunk|scared|"
+    r"terrified|frightened|afraid|panic\w*|unconscious|breath\w*|ambulance|999|danger\w*|unsafe|hiding|"
+    r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?)\b"
 )
 
 # --- spam --------------------------------------------------------------------------------------
