@@ -41,7 +41,7 @@ LABEL_ORDER = ("self-harm", "weapon", "threat to life", "someone is hurt")
 EMPTY_CONTEXT = TriageContext()
 # The learned model flags an emergency the signals missed only when it is this sure; chosen by
 # cross-validation on the development messages (see docs/decisions/0050-triage-engine.md).
-LEARNED_EMERGENCY = 0.5
+LEARNED_EMERGENCY = 0.3
 # How much the learned category model's probability adds to a category's signal score.
 LEARNED_CATEGORY_WEIGHT = 3.0
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])

@@ -193,6 +193,15 @@ EMERGENCY: tuple[Signal, ...] = (
         r"bleeding loads|losing (?:a lot of )?blood|lots of blood|turning blue|"
         r"gone (?:grey|blue)|having a (?:heart attack|fit|seizure|stroke)|slumped (?:in|over|at|on|against)|"
         r"collapsed|lying (?:in|on) (?:the middle of )?the (?:road|street|pavement|ground|floor)|"
+        r"(?:not|isn'?t|is not|won'?t|can'?t) getting up|face down|out cold|"
+        r"thrown (?:her|him|me|them|my \w+) (?:down|out of|against|into|through|off)|"
+        r"(?:set (?:the|his|her|their|a) dogs? on|dogs? set on|badly bitten|been bitten|bitten (?:a|one|my|the))|"
+        r"tied (?:up )?(?:the|a|my|him|her|them|up)|gagged|"
+        r"ploughed into|mounted the pavement|driven into (?:people|a crowd|the crowd)|"
+        r"(?:wandered|rolled|ran|run|walked|fallen|fell|stumbled) (?:out )?into the (?:road|traffic)|"
+        r"trying to (?:carry|take|drag|lead|walk) (?:her|him) (?:out|away|outside|into|off)|"
+        r"being pushed(?: around| about)?|pushing (?:her|him|me) (?:around|about)|"
+        r"(?:got|has|pinned|holding) (?:her|him|me) (?:up )?against|fighting with (?:a |an )?(?:knife|knives|bottles?|weapons?|machete|bats?)|"
         r"(?:'?s|is|lying|found (?:him|her)|collapsed) on (?:her|his|the) (?:kitchen |bathroom |bedroom |living room )?floor|"
         r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled|fallen down the stairs|"
         r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
@@ -255,7 +264,7 @@ EMERGENCY: tuple[Signal, ...] = (
         "crime in progress",
         r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
         r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
-        r"trying to (?:force|kick|smash|jemmy|prise|break|open) (?:open )?(?:my|the|our|a|his|her|their|it|"
+        r"trying to (?:force|kick|smash|jemmy|prise|break|open|pull|push|lift) (?:open )?(?:my|the|our|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
         r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
         r"door handle (?:is )?(?:going|moving)|breaking in(?:to)?|kicking (?:my|the|our) (?:\w+ )?door (?:in|down)|"
@@ -337,6 +346,26 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:has )?got (?:her|him|my \w+) in (?:his|the|a) (?:car|van))\b",
     ),
     S(
+        "someone is in danger",
+        r"\b(?:can'?t (?:talk|speak)(?! (?:to|with|for|about))(?: now| right now)?|don'?t (?:ring|call) me|"
+        r"(?:he|she|they)(?:'?s|'?re| is| are) in the (?:next|other) room)\b",
+        tier=WEAK,
+    ),
+    S("violence happening now", r"\b(?:fighting|brawling|punch-?up)\b", tier=WEAK),
+    # Words of danger on their own: weak, so they count only with a sign of "now" or another
+    # signal, and only after the checks for past, story, joke and negation.
+    S(
+        "words of danger",
+        r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
+        r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
+        r"smoke|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
+        r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
+        r"panicking|hiding|balaclavas?|intruders?|burglars?|gunshots?|explosion|"
+        r"crushed|unresponsive|fitting|seizure|convulsing|passed out|passing out|noose|"
+        r"cliff|ledge|parapet|railings|cold water|through the ice|on the ice|petrol|gas)\b",
+        tier=WEAK,
+    ),
+    S(
         "someone is scared",
         r"\b(?:i'?m|im|i am|we'?re|we are|i feel|i'?m so|she'?s|he'?s) (?:really |so |very |absolutely )?"
         r"(?:scared|terrified|frightened|petrified|afraid|panicking|shaking|in tears)\b|\bhiding\b|\bin tears\b",
@@ -400,7 +429,7 @@ MISSING = rx(
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
-    rf"wandered off|walked out|stormed out|"
+    rf"wandered off|walked out|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
@@ -415,7 +444,7 @@ VULNERABLE = rx(
     r"(?:[1-9]|1[0-7]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen) ?[- ]?(?:years?|yrs?|yo|y/o)(?:[- ]?old)?|"
     r"(?:7[5-9]|8\d|9\d|1[01]\d) ?[- ]?(?:years?|yrs?|yo)(?:[- ]?old)?|aged? (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b|"
-    r"(?:is|she'?s|he'?s|they'?re|only) (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b(?! (?:mins?|minutes|hours|miles|mph|quid|pounds))|"
+    r"(?:is|she'?s|he'?s|they'?re|only|'s) (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b(?! (?:mins?|minutes|hours|miles|mph|quid|pounds|o'?clock|pm|am))|"
     r"toddler|little (?:boy|girl|one)|child|kid|baby|my (?:son|daughter|boy|girl)|"
     r"nan|nana|gran|granny|grandma|grandad|grandpa|care home|lives alone|on (?:his|her) own|"
     r"freezing|cold out|minus|in the dark|it'?s dark|getting dark|slippers|pyjamas|nightie|dressing gown|no coat|"
@@ -440,13 +469,15 @@ FOUND = rx(
 # Happening now: strong enough to outweigh a past-time word in the same sentence.
 NOW_STRONG = rx(
     r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
-    r"still|happening|tonight|this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
     r"is happening|going on|again)\b"
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
     r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
-    r"still|happening|tonight|this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
     r"help|can hear|can see|i hear|i see|is happening|going on|live|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
     r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting)|minutes)\b|!{2,}"
@@ -476,6 +507,7 @@ FIGURATIVE = rx(
     r"weather|wait|suspense|hill|exam|hangover|back|feet|legs)\s+(?:\w+ )?(?:literally )?killing me|"
     r"killing me|kill(?:ed|ing)? it|i'?d kill for|would kill for|kill for an? |could murder an? |murder an? |"
     r"(?:dying|died|dead) (?:for|to|of (?:laughter|embarrassment|boredom|shame)|laughing|of laughing)|"
+    r"die of (?:\w+ )?(?:boredom|embarrassment|shame|laughter|cringe|thirst|hunger|heat|old age)|"
     r"to die for|(?:i'?m|im|i am) (?:literally )?(?:dead|dying|deceased)\b|"
     r"nearly died laughing|kill(?:ing|ed)? (?:myself|me|us) laughing|laughed my head off|"
     r"(?:was|were|is|are|'?s|totally|absolutely|literally) (?:on )?fire\b(?! (?:brigade|service|engine|station))|"
