@@ -107,8 +107,6 @@ class Command(BaseCommand):
             message = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(message, dict):
-            raise ValueError("a JSON line must be an object with a 'text' field")
         text = message.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ValueError("the JSON object has no 'text' (a non-empty string)")
