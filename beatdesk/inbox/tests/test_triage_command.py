@@ -86,7 +86,7 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
 
 @pytest.mark.django_db
 def test_unknown_force_is_a_clear_error(force, tmp_path):
-    with pytest.raises(CommandError, match="There is no force 'nowhere'. Known forces: "):
+    with pytest.raises(CommandError, match=r"There is no force 'nowhere'\. Known forces: "):
         call_command("triage", "--force", "nowhere", stdout=io.StringIO())
 
 

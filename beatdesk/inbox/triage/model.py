@@ -217,7 +217,7 @@ def _fit(rows: list[tuple[set[str], float]]) -> Linear:
             for f in feats:
                 w = weights.get(f, 0.0)
                 weights[f] = w - LEARNING_RATE * (grad + L2 * w)
-    kept = {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= 0.01}
+    kept = {f: round(w, 2) for f, w in sorted(weights.items()) if abs(w) >= 0.05}
     return Linear(round(bias, 3), kept)
 
 
