@@ -156,6 +156,20 @@ STOPWORDS = frozenset(
         "off",
         "again",
         "still",
+        # Words of customer-service complaints as much as of danger: left in, the model learned
+        # "trying", "please" and "hours" from our examples and flagged airline complaints.
+        "trying",
+        "try",
+        "going",
+        "get",
+        "got",
+        "know",
+        "back",
+        "please",
+        "someone",
+        "hours",
+        "anymore",
+        "left",
     ]
 )
 

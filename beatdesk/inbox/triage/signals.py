@@ -587,6 +587,13 @@ DANGER_WORDS = rx(
     r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?)\b"
 )
 
+# People and places a danger happens to: with the words above, the learned model's gate.
+PEOPLE_AND_PLACES = rx(
+    r"\b(?:son|daughter|child|children|kids?|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|grandma|"
+    r"wife|husband|partner|ex|brother|sister|neighbour|man|woman|lad|girl|boy|bloke|guy|men|lads|"
+    r"stranger|upstairs|downstairs|garden|house|flat|home|street|road|park|bridge|river|car park)\b"
+)
+
 # --- spam --------------------------------------------------------------------------------------
 URL = rx(r"(?:https?://|www\.|\b[a-z0-9-]+\.(?:com|net|io|co|biz|xyz|info|shop|top|ly|gg|me)\b)")
 SPAM = (
