@@ -228,7 +228,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "someone is in danger",
         r"\b(?:house|flat|home|building|car|van|shop|pub|block|garage|barn|bungalow|caravan|"
-        r"kitchen|bedroom|next door)s? (?:is |are |'s |has )?(?:on fire|alight|in flames|caught fire|"
+        r"kitchen|bedroom|next door)s?(?: is| are|'s| has)? (?:on fire|alight|in flames|caught fire|"
         r"going up in flames)\b|\b(?:trapped|stuck) (?:in|inside|under) (?:the|a|his|her|my) "
         r"(?:car|house|flat|building|wreckage|vehicle|lift|fire)\b|\bpeople trapped\b|\bsmell of gas\b|"
         r"\bsmoke (?:pouring|coming|billowing) (?:out of|from|under)\b|\blit a fire (?:at|in|by|against|outside)\b|"
@@ -352,6 +352,16 @@ EMERGENCY: tuple[Signal, ...] = (
         tier=WEAK,
     ),
     S("violence happening now", r"\b(?:fighting|brawling|punch-?up)\b", tier=WEAK),
+    S(
+        "violence happening now",
+        r"\b(?:in a (?:headlock|chokehold|choke hold)|can'?t get (?:free|away)|pinned (?:me|her|him) down)\b",
+    ),
+    S(
+        "crime in progress",
+        r"\b(?:someone|somebody|a man|a guy|people|someones)(?:'s| is)? (?:hiding )?in the back of (?:my|our|the) "
+        r"(?:car|van)\b|\btoo (?:scared|frightened|afraid) to (?:get out|move|leave|go out)\b",
+        tier=WEAK,
+    ),
     # Words of danger on their own: weak, so they count only with a sign of "now" or another
     # signal, and only after the checks for past, story, joke and negation.
     S(
@@ -510,7 +520,9 @@ FIGURATIVE = rx(
     r"die of (?:\w+ )?(?:boredom|embarrassment|shame|laughter|cringe|thirst|hunger|heat|old age)|"
     r"to die for|(?:i'?m|im|i am) (?:literally )?(?:dead|dying|deceased)\b|"
     r"nearly died laughing|kill(?:ing|ed)? (?:myself|me|us) laughing|laughed my head off|"
-    r"(?:was|were|is|are|'?s|totally|absolutely|literally) (?:on )?fire\b(?! (?:brigade|service|engine|station))|"
+    r"(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|it|that|this|dj|lads|girls|"
+    r"tune|album|match|game|performance|speech|post|feed)(?:'?s|'?re| is| are| was| were)? "
+    r"(?:totally |absolutely |literally |so |on )*fire\b(?! (?:brigade|service|engine|station))|"
     r"set the (?:stage|dancefloor|place|night) (?:on fire|alight)|shot (?:of|for) |shots (?:of|for|at the bar)|"
     r"photo ?shoot|shoot (?:me|us) (?:a|an) |shooting (?:a|the|some) (?:video|film|photos?|scene)|"
     r"take a stab|stab at|stabbing pain|knife[- ]edge|killer (?:heels|app|deal|tune|view|views|workout)|"
@@ -538,6 +550,7 @@ CONDITIONAL = rx(
     r"how (?:do|can|should|would) (?:i|you|we|people)|if (?:someone|somebody|anyone|you|people|there'?s|"
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
+    r"can i|could i|am i allowed|do i need|amnesty|hand (?:in|them in|it in)|"
     r"what if|imagine|pretend)\b"
 )
 # A story, a show or a campaign: judged for the whole sentence.
