@@ -5,9 +5,10 @@ danger now (a weapon, a threat, someone hurt, an intruder, self-harm, a vulnerab
 someone being followed), then asks whether each is real and current: inside an idiom ("this
 traffic is killing me"), a joke, a story or question ("what should I do if..."), negated ("he
 hasn't got a knife") or in the past ("last week my car was broken into"). A strong signal that
-survives is enough; a weak one needs a sign that it is happening now, or a second signal.
-Everything else is scored by category signals; spam is decided before anything else because spam
-copies alarming words to get attention.
+survives is enough; a weak one needs a sign that it is happening now, or a second signal. A
+small learned model (``model.py``) backs the signals up on messages that name a danger, a person
+or a place. Everything else is scored by category signals plus the learned category models; spam
+is decided before anything else because spam copies alarming words to get attention.
 """
 
 from __future__ import annotations
@@ -290,7 +291,6 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
     original = text or ""
     norm = sig.normalise(original)
     reasons: list[str] = []
-    notes: list[str] = []
 
     spam_score, spam_reasons = _spam(norm)
     category: str
@@ -304,32 +304,10 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
         notes = danger.notes
         models = learned.load()
         feats = learned.features(danger.masked, learned.cue_flags(norm, danger.masked))
-        p_emergency = models.emergency.probability(feats) if models.emergency else 0.0
-        # The model only weighs messages that name a danger or a person or place it could
-        # happen to, so ordinary complaints ("I'm trying to check in and...") are never
-        # flagged by it.
-        danger_word = sig.DANGER_WORDS.search(danger.masked) or sig.PEOPLE_AND_PLACES.search(
-            danger.masked
-        )
-        # And, like a weak signal, it is overruled by a past-time cue with no sign of "now", a
-        # joke, a story, or the writer saying nobody is in danger.
-        overruled = (
-            (sig.PAST.search(danger.masked) and not sig.NOW_STRONG.search(danger.masked))
-            or sig.JOKE.search(norm)
-            or sig.STORY.search(danger.masked)
-            or sig.NOT_EMERGENCY.search(danger.masked)
-        )
-        if (
-            models.emergency
-            and p_emergency >= LEARNED_EMERGENCY
-            and (hits or danger_word)
-            and not overruled
-            and not _is_emergency(hits, norm)
-        ):
-            words = "', '".join(models.emergency.top(feats))
-            hits.append(
-                Hit(f"learned from labelled messages (p={p_emergency:.2f})", words, sig.STRONG)
-            )
+        if not _is_emergency(hits, norm):
+            backstop = _learned_hit(norm, danger, models, feats)
+            if backstop:
+                hits.append(backstop)
         if _is_emergency(hits, norm):
             category = "emergency"
             hits.sort(key=lambda h: (-h.tier, _label_rank(h.label)))
@@ -340,7 +318,7 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
                 seen.add(hit.label)
                 reasons.append(f"emergency: {hit.label} — '{hit.snippet}'")
             now = sig.NOW.search(norm)
-            if now and not any(h.tier == 2 for h in hits):
+            if now and not any(h.tier == sig.STRONG for h in hits):
                 reasons.append(f"emergency: happening now — '{' '.join(now.group(0).split())}'")
         else:
             category, priority = _other_category(original, danger, reasons, models, feats)
@@ -354,6 +332,34 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
     if district_reason and not any(r.startswith("district: force rule") for r in reasons):
         reasons.append(district_reason)
     return TriageResult(category=category, priority=priority, district=district, reasons=reasons)
+
+
+def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[str]) -> Hit | None:
+    """The learned model's say on a message the signals did not flag, or None."""
+    if models.emergency is None:
+        return None
+    p_emergency = models.emergency.probability(feats)
+    if p_emergency < LEARNED_EMERGENCY:
+        return None
+    # The model only weighs messages that name a danger or a person or place it could happen
+    # to, so ordinary complaints ("I'm trying to check in and...") are never flagged by it.
+    if not (
+        danger.hits
+        or sig.DANGER_WORDS.search(danger.masked)
+        or sig.PEOPLE_AND_PLACES.search(danger.masked)
+    ):
+        return None
+    # Like a weak signal, it is overruled by a past-time cue with no sign of "now", a joke, a
+    # story, or the writer saying nobody is in danger.
+    if (
+        (sig.PAST.search(danger.masked) and not sig.NOW_STRONG.search(danger.masked))
+        or sig.JOKE.search(norm)
+        or sig.STORY.search(danger.masked)
+        or sig.NOT_EMERGENCY.search(danger.masked)
+    ):
+        return None
+    words = "', '".join(models.emergency.top(feats))
+    return Hit(f"learned from labelled messages (p={p_emergency:.2f})", words, sig.STRONG)
 
 
 def _label_rank(label: str) -> int:
