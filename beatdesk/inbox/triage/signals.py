@@ -357,6 +357,18 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:in a (?:headlock|chokehold|choke hold)|can'?t get (?:free|away)|pinned (?:me|her|him) down)\b",
     ),
     S(
+        "danger on the road",
+        r"\b(?:just|has just|have just) (?:run over|knocked (?:down|over)|hit|ploughed into) (?:a|an|the|two|some) "
+        r"(?:walker|pedestrian|cyclist|child|kid|man|woman|lad|girl|boy|person|people|rider|horse rider)\b",
+    ),
+    S(
+        "crime in progress",
+        r"\b(?:(?:can )?see (?:a )?torch(?:es)? (?:inside|moving|in|going)|"
+        r"(?:she'?s|he'?s|they'?re) in there (?:on (?:her|his|their) own|alone)|"
+        r"broken into (?:the|my|our|a|her|his) (?:\w+ ){0,3}(?:house|bungalow|flat|home)\b.{0,40}\b(?:now|inside|in there))",
+        tier=WEAK,
+    ),
+    S(
         "crime in progress",
         r"\b(?:someone|somebody|a man|a guy|people|someones)(?:'s| is)? (?:hiding )?in the back of (?:my|our|the) "
         r"(?:car|van)\b|\btoo (?:scared|frightened|afraid) to (?:get out|move|leave|go out)\b",
@@ -530,7 +542,9 @@ FIGURATIVE = rx(
     r"my (?:mum|mam|wife|husband|missus|boss|dad|mrs|other half|gf|bf|girlfriend|boyfriend|teacher) "
     r"(?:is going to|is gonna|will|'?ll|'?s going to|'?s gonna) (?:kill|murder) me|"
     r"panic buying|attack (?:the|this) (?:day|week)|fight (?:for|against) (?:the|this|our)|fighting fit|"
-    r"fight the (?:flu|cold)|help yourself|help desk|help ?line|drowning in (?:work|paperwork|emails|admin)|"
+    r"fight the (?:flu|cold)|help yourself|help desk|help ?line|"
+    r"drowning in (?:\w+ )?(?:work|paperwork|emails|admin|marking|laundry|washing|bills|debt|homework|"
+    r"assignments|orders|post|snow)|"
     r"(?:set|sets|setting) my (?:heart|soul) on fire|you'?re killing me|the bomb|bombed (?:it|my exam)|"
     r"break in the (?:weather|clouds|rain)|breaking in (?:my|new|the new) (?:shoes|boots|trainers)|"
     r"following (?:me|us) on|follow(?:ing)? (?:me|us) back|thanks for following|(?:for|by) following|"
