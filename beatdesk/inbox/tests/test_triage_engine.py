@@ -262,6 +262,13 @@ def test_force_rules_are_validated(kwargs, message):
         ForceRule(**kwargs)
 
 
+def test_very_long_messages_are_read_up_to_a_limit():
+    text = "someone is trying to get in through my back door right now. " + "blah " * 5000
+    result = classify(text)
+    assert result.category == "emergency"
+    assert "note: only the first 5,000 characters were read" in result.reasons
+
+
 def test_speed_is_measured_in_the_benchmark_not_here():
     # No timing assertions: bench/triage_eval.py prints messages per second. This only checks
     # that a burst of messages with one context runs through without error.
