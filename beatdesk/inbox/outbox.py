@@ -37,4 +37,9 @@ def reply_sent(delivery: Delivery, result: SendResult) -> None:
         )
 
 
-register_payload("reply", build=build_reply, on_sent=reply_sent)
+def register() -> None:
+    """Make the outbox build replies with the inbox's builder (called when the app starts)."""
+    register_payload("reply", build=build_reply, on_sent=reply_sent)
+
+
+register()

@@ -118,11 +118,6 @@ def test_a_hostile_message_is_escaped_on_the_receipt_and_desk(client, force, off
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hub transport (networks/hub/transport.py) refuses replies: 'The hub publishes "
-    "posts only, not replies.' A reply to a hub-form message needs it to accept one.",
-)
 def test_a_reply_to_a_hub_form_message_is_delivered_on_the_hub(client, force, officer_york):
     from beatdesk.core.testing import login
     from beatdesk.publishing.outbox import run_outbox

@@ -5,9 +5,10 @@ danger now (a weapon, a threat, someone hurt, an intruder, self-harm, a vulnerab
 someone being followed), then asks whether each is real and current: inside an idiom ("this
 traffic is killing me"), a joke, a story or question ("what should I do if..."), negated ("he
 hasn't got a knife") or in the past ("last week my car was broken into"). A strong signal that
-survives is enough; a weak one needs a sign that it is happening now, or a second signal.
-Everything else is scored by category signals; spam is decided before anything else because spam
-copies alarming words to get attention.
+survives is enough; a weak one needs a sign that it is happening now, or a second signal. A
+small learned model (``model.py``) backs the signals up on messages that name a danger, a person
+or a place. Everything else is scored by category signals plus the learned category models; spam
+is decided before anything else because spam copies alarming words to get attention.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import model as learned
 from . import signals as sig
 from .district import find_officer, find_place, find_postcode, index_for, phrase_pattern
 from .prefilter import Gated, GateIndex
@@ -38,6 +40,14 @@ TIE_ORDER.update({"crime_report": 0, "abuse": 1, "complaint": 2, "question": 3})
 SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*|[.!?;]+")
 LABEL_ORDER = ("self-harm", "weapon", "threat to life", "someone is hurt")
 EMPTY_CONTEXT = TriageContext()
+# Longer than any network allows except Facebook; the start of a message says what it is about.
+MAX_CHARS = 5000
+# The learned model flags an emergency the signals missed only when it is this sure: the lowest
+# threshold whose cross-validated precision on the development messages stays at 0.9 or more
+# and whose false alarms on ordinary messages stay under 0.5% (docs/decisions/0050-...).
+LEARNED_EMERGENCY = 0.5
+# How much the learned category model's probability adds to a category's signal score.
+LEARNED_CATEGORY_WEIGHT = 3.0
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
 CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
 
@@ -62,7 +72,6 @@ class Danger:
     masked: str
 
 
-URGENT = re.compile(r"\b(?:right now|now|quick(?:ly)?|hurry|asap|urgent(?:ly)?)\b|!{2,}")
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
 
@@ -219,7 +228,11 @@ def _missing_person(original: str, text: str, masked: str, notes: list[str]) -> 
             continue
         if sig.LONG_PAST.search(s_text) and not sig.NOW_STRONG.search(s_text):
             continue
-        why = sig.VULNERABLE.search(masked) or sig.NOW_STRONG.search(s_text)
+        # Vulnerable, or family the writer fears for now; an airline agent who "wandered off
+        # now" is neither.
+        why = sig.VULNERABLE.search(masked) or (
+            sig.NOW_STRONG.search(s_text) if re.search(sig.KIN, masked) else None
+        )
         start = sentence.start() + match.start()
         snippet = _quote(original, start, sentence.start() + match.end())
         if why is None:
@@ -239,10 +252,8 @@ def _is_emergency(hits: list[Hit], text: str) -> bool:
             return True
         # A sign of "now" that is not part of the signal itself.
         return any(not (h.start <= m.start() < h.end) for h in weak for m in sig.NOW.finditer(text))
-    if hits:
-        return len(distinct) >= 2 or any(
-            not (h.start <= m.start() < h.end) for h in hits for m in URGENT.finditer(text)
-        )
+    # Supporting signals alone ("please help", "I'm scared") need two different kinds.
+    return len({h.label for h in hits}) >= 2
     return False
 
 
@@ -280,9 +291,11 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
     """Triage one message: category, priority, district and the reasons staff see."""
     context = context or EMPTY_CONTEXT
     original = text or ""
-    norm = sig.normalise(original)
     reasons: list[str] = []
-    notes: list[str] = []
+    # Keeps one message's cost bounded (a 24,000-character message took about a second).
+    truncated = len(original) > MAX_CHARS
+    original = original[:MAX_CHARS]
+    norm = sig.normalise(original)
 
     spam_score, spam_reasons = _spam(norm)
     category: str
@@ -294,6 +307,12 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
         danger = _danger(original, norm)
         hits = danger.hits
         notes = danger.notes
+        models = learned.load()
+        feats = learned.features(danger.masked, learned.cue_flags(norm, danger.masked))
+        if not _is_emergency(hits, norm):
+            backstop = _learned_hit(norm, danger, models, feats)
+            if backstop:
+                hits.append(backstop)
         if _is_emergency(hits, norm):
             category = "emergency"
             hits.sort(key=lambda h: (-h.tier, _label_rank(h.label)))
@@ -304,10 +323,10 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
                 seen.add(hit.label)
                 reasons.append(f"emergency: {hit.label} — '{hit.snippet}'")
             now = sig.NOW.search(norm)
-            if now and not any(h.tier == 2 for h in hits):
+            if now and not any(h.tier == sig.STRONG for h in hits):
                 reasons.append(f"emergency: happening now — '{' '.join(now.group(0).split())}'")
         else:
-            category, priority = _other_category(original, danger, reasons)
+            category, priority = _other_category(original, danger, reasons, models, feats)
             reasons.extend(dict.fromkeys(notes))
     priority = priority or DEFAULT_PRIORITY[category]
 
@@ -317,17 +336,54 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
     )
     if district_reason and not any(r.startswith("district: force rule") for r in reasons):
         reasons.append(district_reason)
+    if truncated:
+        reasons.append(f"note: only the first {MAX_CHARS:,} characters were read")
     return TriageResult(category=category, priority=priority, district=district, reasons=reasons)
+
+
+def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[str]) -> Hit | None:
+    """The learned model's say on a message the signals did not flag, or None."""
+    if models.emergency is None:
+        return None
+    p_emergency = models.emergency.probability(feats)
+    if p_emergency < LEARNED_EMERGENCY:
+        return None
+    # The model only weighs messages that name a danger or a person or place it could happen
+    # to, so ordinary complaints ("I'm trying to check in and...") are never flagged by it.
+    if not (
+        danger.hits
+        or sig.DANGER_WORDS.search(danger.masked)
+        or sig.PEOPLE_AND_PLACES.search(danger.masked)
+    ):
+        return None
+    # Like a weak signal, it is overruled by a past-time cue with no sign of "now", a joke, a
+    # story, or the writer saying nobody is in danger.
+    if (
+        (sig.PAST.search(danger.masked) and not sig.NOW_STRONG.search(danger.masked))
+        or sig.JOKE.search(norm)
+        or sig.STORY.search(danger.masked)
+        or sig.NOT_EMERGENCY.search(danger.masked)
+    ):
+        return None
+    words = "', '".join(models.emergency.top(feats))
+    return Hit(f"learned from labelled messages (p={p_emergency:.2f})", words, sig.STRONG)
 
 
 def _label_rank(label: str) -> int:
     return LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER)
 
 
-def _other_category(original: str, danger: Danger, reasons: list[str]) -> tuple[str, str | None]:
+def _other_category(
+    original: str, danger: Danger, reasons: list[str], models: learned.Models, feats: set[str]
+) -> tuple[str, str | None]:
     text = danger.masked
     hits = danger.hits + danger.set_aside
     scores, first = _categories(original, text)
+    for category, linear in models.categories.items():
+        p = linear.probability(feats)
+        scores[category] = scores.get(category, 0.0) + LEARNED_CATEGORY_WEIGHT * p
+        if p >= 0.5 and category not in first:
+            first[category] = ", ".join(linear.top(feats)) or "learned"
     labels = {c: lbl for c, lbl, _p, _w in sig.CATEGORY_SIGNALS}
     # A danger signal that did not amount to an emergency still says "something happened".
     if hits:
@@ -343,7 +399,14 @@ def _other_category(original: str, danger: Danger, reasons: list[str]) -> tuple[
     if scores[category] <= 0:
         reasons.append("other: no category signal")
         return "other", None
-    reasons.append(f"{category.replace('_', ' ')}: {labels[category]} — '{first[category]}'")
+    if category == "other":
+        reasons.append("other: no stronger category signal")
+        return "other", None
+    label = labels.get(category, "learned from labelled messages")
+    evidence = first.get(category)
+    if evidence is None and category in models.categories:
+        evidence = ", ".join(models.categories[category].top(feats))
+    reasons.append(f"{category.replace('_', ' ')}: {label} — '{evidence or 'learned'}'")
     priority = None
     if category == "crime_report":
         serious = sig.SERIOUS.search(text)

@@ -121,7 +121,8 @@ EMERGENCY: tuple[Signal, ...] = (
     S("weapon", r"\bpointing (?:it|the gun|a gun|the knife) at\b", tier=WEAK),
     S(
         "threat to life",
-        rf"\b(?:going to|gonna|gunna|goin to|will|'ll|ll|wants? to|threaten(?:ed|ing|s)? to|"
+        rf"\b(?:(?:he|she|they|someone|somebody|ex|partner|husband|boyfriend|man|guy|bloke|lads?|men|them)"
+        rf"(?:'?s|'?re| is| are| was)? (?:going to|gonna|gunna|goin to|will|wants? to)|(?:he|she|they)'?ll|threaten(?:ed|ing|s)? to|"
         rf"swears? (?:he|she|they)(?:'ll| will)|says? (?:he|she|they)(?:'ll| will|'?s going to)|"
         rf"threaten(?:s|ing) to|shouting (?:that )?(?:he|she|they)(?:'ll| will|'?s going to| is going to))"
         rf" (?:kill|murder|hurt|stab|shoot|strangle|batter|burn|throw|drop|attack|do (?:me|us|her|him) in) {VICTIM}",
@@ -148,9 +149,9 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "violence happening now",
-        r"\b(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|robbed|kidnapped|"
-        r"strangled|stabbed|hit|chased|dragged|raped|held down|kicked|punched|stamped on|"
-        r"surrounded|threatened|bundled)\b",
+        r"\b(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|kidnapped|"
+        r"strangled|stabbed|raped|battered)\b|\bbeing (?:robbed|hit|chased|dragged|held down|kicked|punched|"
+        r"stamped on|surrounded|threatened|bundled)\b",
     ),
     S("violence happening now", r"\bhands? (?:round|around) (?:my|her|his) (?:neck|throat)\b"),
     S(
@@ -158,7 +159,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:fight|brawl|punch[- ]?up|fighting|scrap)\b.{0,40}\b(?:going on|kicking off|happening|"
         r"right now|now)\b|\b(?:kicking off|mass brawl)\b|\bthrowing (?:chairs|bottles|glasses|punches|"
         r"bricks|stones|things|stuff|furniture)\b|\b(?:threatening|headbutting) (?:people|everyone|staff|the)\b|"
-        r"\b(?:get off me|leave me alone|stop hurting|someone help)\b|\b(?:he'?s|she'?s|they'?re|is|are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
+        r"\b(?:get off me|leave me alone|stop hurting)\b|\b(?:he|she|they)(?:'?s|'?re| is| are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
         r"\bkicking (?:my|the|our) (?:\w+ )?door\b|\b(?:has )?taken (?:the|my|our) (?:kids|children|baby)\b|\bsmell of burning\b|"
         r"\bcan hear (?:them|him|her|someone|somebody|people|voices|footsteps|everything)\b|\bbalaclavas?\b",
         tier=WEAK,
@@ -173,7 +174,8 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime just happened",
         r"\b(?:just|has just|have just|'ve just) (?:grabbed|snatched|smashed|exposed|flashed|punched|"
-        r"hit|attacked|robbed|mugged|threatened|put (?:his|her|a) (?:fist|foot|head) through)\b|"
+        r"hit|attacked|robbed|mugged|threatened) (?:me|him|her|them|us|a|an|the|my|his|someone|somebody|"
+        r"himself|herself)\b|\bput (?:his|her|a) (?:fist|foot|head) through\b|"
         r"\b(?:is|are|'?s|'?re) (?:running|walking|driving|heading) (?:off |away )?(?:towards|down|up|into|through|along)\b|"
         r"\b(?:has )?just tried to (?:snatch|grab|take|abduct|lure|drag|get)\b|"
         r"\b(?:someone|somebody|someones|somebodys|they)(?:'s| has|'ve| have)? (?:just )?broken in\b(?!to)|"
@@ -184,12 +186,23 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "someone is hurt",
         r"\b(?:not breathing|isn'?t breathing|stopped breathing|can'?t breathe|cannot breathe|"
-        r"unconscious|unresponsive|not responding|won'?t wake up|wont wake|blood everywhere|"
+        r"unconscious|unresponsive|won'?t wake up|wont wake|blood everywhere|"
+        r"(?:he|she|they|him|her|man|woman|person|lad|girl|boy|baby|dad|mum|someone|driver|cyclist)\b[^.!?]{0,20}"
+        r"\b(?:not moving|isn'?t moving|not responding)|"
         r"bleeding (?:heavily|badly|a lot|loads|everywhere|from (?:his|her|my|the) (?:head|neck|face|chest))|"
-        r"bleeding loads|losing (?:a lot of )?blood|lots of blood|not moving|isn'?t moving|turning blue|"
+        r"bleeding loads|losing (?:a lot of )?blood|lots of blood|turning blue|"
         r"gone (?:grey|blue)|having a (?:heart attack|fit|seizure|stroke)|slumped (?:in|over|at|on|against)|"
         r"collapsed|lying (?:in|on) (?:the middle of )?the (?:road|street|pavement|ground|floor)|"
-        r"(?:on|lying on) (?:her|his|the) (?:kitchen |bathroom )?floor|"
+        r"(?:not|isn'?t|is not|won'?t|can'?t) getting up|face down|out cold|"
+        r"thrown (?:her|him|me|them|my \w+) (?:down|out of|against|into|through|off)|"
+        r"(?:set (?:the|his|her|their|a) dogs? on|dogs? set on|badly bitten|been bitten|bitten (?:a|one|my|the))|"
+        r"tied (?:up )?(?:the|a|my|him|her|them|up)|gagged|"
+        r"ploughed into|mounted the pavement|driven into (?:people|a crowd|the crowd)|"
+        r"(?:wandered|rolled|ran|run|walked|fallen|fell|stumbled) (?:out )?into the (?:road|traffic)|"
+        r"trying to (?:carry|take|drag|lead|walk) (?:her|him) (?:out|away|outside|into|off)|"
+        r"being pushed(?: around| about)?|pushing (?:her|him|me) (?:around|about)|"
+        r"(?:got|has|pinned|holding) (?:her|him|me) (?:up )?against|fighting with (?:a |an )?(?:knife|knives|bottles?|weapons?|machete|bats?)|"
+        r"(?:'?s|is|lying|found (?:him|her)|collapsed) on (?:her|his|the) (?:kitchen |bathroom |bedroom |living room )?floor|"
         r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled|fallen down the stairs|"
         r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
         r"(?:isn'?t|not) making (?:any )?sense|blood (?:coming|pouring|gushing) (?:from|out of)|"
@@ -215,7 +228,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "someone is in danger",
         r"\b(?:house|flat|home|building|car|van|shop|pub|block|garage|barn|bungalow|caravan|"
-        r"kitchen|bedroom|next door)s? (?:is |are |'s |has )?(?:on fire|alight|in flames|caught fire|"
+        r"kitchen|bedroom|next door)s?(?: is| are|'s| has)? (?:on fire|alight|in flames|caught fire|"
         r"going up in flames)\b|\b(?:trapped|stuck) (?:in|inside|under) (?:the|a|his|her|my) "
         r"(?:car|house|flat|building|wreckage|vehicle|lift|fire)\b|\bpeople trapped\b|\bsmell of gas\b|"
         r"\bsmoke (?:pouring|coming|billowing) (?:out of|from|under)\b|\blit a fire (?:at|in|by|against|outside)\b|"
@@ -250,8 +263,8 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime in progress",
         r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
-        r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut|break) (?:open |off |in |through |down )?(?:the|my|our|a|his|her|their)\b|"
-        r"trying to (?:force|kick|smash|jemmy|prise|break|open) (?:open )?(?:my|the|our|a|his|her|their|it|"
+        r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
+        r"trying to (?:force|kick|smash|jemmy|prise|break|open|pull|push|lift) (?:open )?(?:my|the|our|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
         r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
         r"door handle (?:is )?(?:going|moving)|breaking in(?:to)?|kicking (?:my|the|our) (?:\w+ )?door (?:in|down)|"
@@ -275,7 +288,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime in progress",
         rf"\b{PERSON}{BE}? (?:stealing|nicking|taking|breaking|smashing|setting fire to|"
-        rf"torching|siphoning|cutting|trying|forcing|robbing|looting|loading|syphoning|climbing)\b"
+        rf"torching|siphoning|cutting|forcing|robbing|looting|loading|syphoning|climbing)\b"
         rf"(?! (?:a (?:break|look|photo|picture|selfie)|(?:the )?piss|part|place|over|care|time|"
         rf"(?:my|the|your) (?:order|time|turn|photo)|to (?:pass|fix|help|sort)))",
         tier=WEAK,
@@ -310,7 +323,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"following me|following us|he'?s behind me|(?:followed|following) (?:me|us) (?:from|all the way|round)|"
         r"won'?t (?:stop following|leave me alone)|"
         r"(?:sat|sitting|parked|waiting|standing|stood|lurking|hanging around) (?:up )?(?:outside|at the end of|"
-        r"in|at) (?:my|our|the) (?:house|flat|home|door|window|work|garden|gate|drive|car park)|"
+        r"in|at) (?:my|our) (?:house|flat|home|door|window|work|garden|gate|drive|car park)|"
         r"watching (?:my|our|the) (?:house|flat|home|door|window)|staring (?:at|into) (?:my|our|the) (?:house|window|flat)|"
         r"outside (?:my|our) (?:house|flat|door|window) again|(?:driven|drove|gone|walked|come) past (?:my|our) "
         r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
@@ -321,7 +334,8 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "someone is in danger",
-        r"\b(?:locked (?:me|us|her|him) in|trapped (?:in|inside)|(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
+        r"\b(?:locked (?:me|us|her|him) in|(?:'?m|'?re|'?s| is| are| am|people|someone|somebody) (?:\w+ )?trapped|"
+        r"(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
         r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
         r"(?:he|she|they)(?:'s| is| are|'re) coming (?:back|in|for me|round)|won'?t let (?:me|him|her|them|us) "
         r"(?:leave|go|out|off)|scared for my life|fear(?:ing)? for (?:my|her|his|their) life|"
@@ -330,6 +344,48 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:telling|shouting at|trying to get|asking|getting) (?:me|her|him|kids|children|my \w+) (?:to )?get in(?:to)?"
         r"(?: (?:the|his|a|their) (?:car|van))?|trying to get (?:kids|children|a child|a kid|girls) into|"
         r"(?:has )?got (?:her|him|my \w+) in (?:his|the|a) (?:car|van))\b",
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:can'?t (?:talk|speak)(?! (?:to|with|for|about))(?: now| right now)?|don'?t (?:ring|call) me|"
+        r"(?:he|she|they)(?:'?s|'?re| is| are) in the (?:next|other) room)\b",
+        tier=WEAK,
+    ),
+    S("violence happening now", r"\b(?:fighting|brawling|punch-?up)\b", tier=WEAK),
+    S(
+        "violence happening now",
+        r"\b(?:in a (?:headlock|chokehold|choke hold)|can'?t get (?:free|away)|pinned (?:me|her|him) down)\b",
+    ),
+    S(
+        "danger on the road",
+        r"\b(?:just|has just|have just) (?:run over|knocked (?:down|over)|hit|ploughed into) (?:a|an|the|two|some) "
+        r"(?:walker|pedestrian|cyclist|child|kid|man|woman|lad|girl|boy|person|people|rider|horse rider)\b",
+    ),
+    S(
+        "crime in progress",
+        r"\b(?:(?:can )?see (?:a )?torch(?:es)? (?:inside|moving|in|going)|"
+        r"(?:she'?s|he'?s|they'?re) in there (?:on (?:her|his|their) own|alone)|"
+        r"broken into (?:the|my|our|a|her|his) (?:\w+ ){0,3}(?:house|bungalow|flat|home)\b.{0,40}\b(?:now|inside|in there))",
+        tier=WEAK,
+    ),
+    S(
+        "crime in progress",
+        r"\b(?:someone|somebody|a man|a guy|people|someones)(?:'s| is)? (?:hiding )?in the back of (?:my|our|the) "
+        r"(?:car|van)\b|\btoo (?:scared|frightened|afraid) to (?:get out|move|leave|go out)\b",
+        tier=WEAK,
+    ),
+    # Words of danger on their own: weak, so they count only with a sign of "now" or another
+    # signal, and only after the checks for past, story, joke and negation.
+    S(
+        "words of danger",
+        r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
+        r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
+        r"smoke|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
+        r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
+        r"panicking|hiding|balaclavas?|intruders?|burglars?|gunshots?|explosion|"
+        r"crushed|unresponsive|fitting|seizure|convulsing|passed out|passing out|noose|"
+        r"cliff|ledge|parapet|railings|cold water|through the ice|on the ice|petrol|gas)\b",
+        tier=WEAK,
     ),
     S(
         "someone is scared",
@@ -378,7 +434,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on|stop crying)|"
         r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
         r"i'?m sorry for everything|tell (?:my|them) .{0,20}i love them|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
-        r"(?:written|wrote|left) (?:my|a|the) (?:letters?|notes?|goodbyes?)|tonight'?s the night|"
+        r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
+        r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight'?s the night|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
         past="long",
@@ -387,12 +444,14 @@ EMERGENCY: tuple[Signal, ...] = (
 
 # A missing person is an emergency when they are vulnerable or the writer fears for them.
 MISSING = rx(
-    rf"\b(?:(?:has|have|is|are|'?s)? ?(?:gone )?missing|missing (?:since|from|for)|"
+    rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing|"
+    rf"missing (?:since|from (?:home|school|the)|for (?:\d+|two|three|an?|hours|days))|"
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
-    rf"can'?t find {KIN}|cannot find {KIN}|can'?t find (?:her|him|them)\b|lost {KIN}|wandered off|walked out|stormed out|"
+    rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
+    rf"wandered off|walked out|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
@@ -407,7 +466,7 @@ VULNERABLE = rx(
     r"(?:[1-9]|1[0-7]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen) ?[- ]?(?:years?|yrs?|yo|y/o)(?:[- ]?old)?|"
     r"(?:7[5-9]|8\d|9\d|1[01]\d) ?[- ]?(?:years?|yrs?|yo)(?:[- ]?old)?|aged? (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b|"
-    r"(?:is|she'?s|he'?s|they'?re|only) (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b(?! (?:mins?|minutes|hours|miles|mph|quid|pounds))|"
+    r"(?:is|she'?s|he'?s|they'?re|only|'s) (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b(?! (?:mins?|minutes|hours|miles|mph|quid|pounds|o'?clock|pm|am))|"
     r"toddler|little (?:boy|girl|one)|child|kid|baby|my (?:son|daughter|boy|girl)|"
     r"nan|nana|gran|granny|grandma|grandad|grandpa|care home|lives alone|on (?:his|her) own|"
     r"freezing|cold out|minus|in the dark|it'?s dark|getting dark|slippers|pyjamas|nightie|dressing gown|no coat|"
@@ -432,13 +491,15 @@ FOUND = rx(
 # Happening now: strong enough to outweigh a past-time word in the same sentence.
 NOW_STRONG = rx(
     r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
-    r"still|happening|tonight|this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
     r"is happening|going on|again)\b"
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
     r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
-    r"still|happening|tonight|this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
     r"help|can hear|can see|i hear|i see|is happening|going on|live|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
     r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting)|minutes)\b|!{2,}"
@@ -468,9 +529,12 @@ FIGURATIVE = rx(
     r"weather|wait|suspense|hill|exam|hangover|back|feet|legs)\s+(?:\w+ )?(?:literally )?killing me|"
     r"killing me|kill(?:ed|ing)? it|i'?d kill for|would kill for|kill for an? |could murder an? |murder an? |"
     r"(?:dying|died|dead) (?:for|to|of (?:laughter|embarrassment|boredom|shame)|laughing|of laughing)|"
+    r"die of (?:\w+ )?(?:boredom|embarrassment|shame|laughter|cringe|thirst|hunger|heat|old age)|"
     r"to die for|(?:i'?m|im|i am) (?:literally )?(?:dead|dying|deceased)\b|"
     r"nearly died laughing|kill(?:ing|ed)? (?:myself|me|us) laughing|laughed my head off|"
-    r"(?:was|were|is|are|'?s|totally|absolutely|literally) (?:on )?fire\b(?! (?:brigade|service|engine|station))|"
+    r"(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|it|that|this|dj|lads|girls|"
+    r"tune|album|match|game|performance|speech|post|feed)(?:'?s|'?re| is| are| was| were)? "
+    r"(?:totally |absolutely |literally |so |on )*fire\b(?! (?:brigade|service|engine|station))|"
     r"set the (?:stage|dancefloor|place|night) (?:on fire|alight)|shot (?:of|for) |shots (?:of|for|at the bar)|"
     r"photo ?shoot|shoot (?:me|us) (?:a|an) |shooting (?:a|the|some) (?:video|film|photos?|scene)|"
     r"take a stab|stab at|stabbing pain|knife[- ]edge|killer (?:heels|app|deal|tune|view|views|workout)|"
@@ -478,7 +542,9 @@ FIGURATIVE = rx(
     r"my (?:mum|mam|wife|husband|missus|boss|dad|mrs|other half|gf|bf|girlfriend|boyfriend|teacher) "
     r"(?:is going to|is gonna|will|'?ll|'?s going to|'?s gonna) (?:kill|murder) me|"
     r"panic buying|attack (?:the|this) (?:day|week)|fight (?:for|against) (?:the|this|our)|fighting fit|"
-    r"fight the (?:flu|cold)|help yourself|help desk|help ?line|drowning in (?:work|paperwork|emails|admin)|"
+    r"fight the (?:flu|cold)|help yourself|help desk|help ?line|"
+    r"drowning in (?:\w+ )?(?:work|paperwork|emails|admin|marking|laundry|washing|bills|debt|homework|"
+    r"assignments|orders|post|snow)|"
     r"(?:set|sets|setting) my (?:heart|soul) on fire|you'?re killing me|the bomb|bombed (?:it|my exam)|"
     r"break in the (?:weather|clouds|rain)|breaking in (?:my|new|the new) (?:shoes|boots|trainers)|"
     r"following (?:me|us) on|follow(?:ing)? (?:me|us) back|thanks for following|(?:for|by) following|"
@@ -498,6 +564,7 @@ CONDITIONAL = rx(
     r"how (?:do|can|should|would) (?:i|you|we|people)|if (?:someone|somebody|anyone|you|people|there'?s|"
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
+    r"can i|could i|am i allowed|do i need|amnesty|hand (?:in|them in|it in)|"
     r"what if|imagine|pretend)\b"
 )
 # A story, a show or a campaign: judged for the whole sentence.
@@ -532,6 +599,26 @@ NOT_EMERGENCY = rx(
 NEGATION = rx(
     r"\b(?:no|not|nobody|never|without|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|doesn'?t|"
     r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b[^,.;!?]{0,25}$"
+)
+
+# Words that carry danger: the learned model may only flag a message that has one of them.
+DANGER_WORDS = rx(
+    r"\b(?:blood|bleed\w*|knife|knives|blade|guns?|weapons?|machete|axe|hammer|bat|stab\w*|shoot\w*|shot|"
+    r"kill\w*|murder\w*|die|dying|dead|suicid\w*|overdos\w*|pills|tablets|jump\w*|bridge|cliffs?|ledge|"
+    r"roof|drown\w*|river|canal|sea|lake|water|fire|smoke|flames|burn\w*|trapped|attack\w*|assault\w*|"
+    r"beat\w*|hit|hitting|punch\w*|kick\w*|strangl\w*|chok\w*|throat|neck|rap(?:e|ed)|kidnap\w*|abduct\w*|"
+    r"snatch\w*|grab\w*|drag\w*|missing|lost|wander\w*|dementia|alzheimer'?s|collaps\w*|fallen|fell|injur\w*|"
+    r"hurt\w*|crash\w*|accident|scream\w*|shout\w*|crying|threat\w*|follow\w*|chas\w*|stalk\w*|broken in|"
+    r"broke in|breaking|burglar\w*|intruders?|smash\w*|fight\w*|brawl|gang|balaclavas?|drunk|scared|"
+    r"terrified|frightened|afraid|panic\w*|unconscious|breath\w*|ambulance|999|danger\w*|unsafe|hiding|"
+    r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?)\b"
+)
+
+# People and places a danger happens to: with the words above, the learned model's gate.
+PEOPLE_AND_PLACES = rx(
+    r"\b(?:son|daughter|child|children|kids?|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|grandma|"
+    r"wife|husband|partner|ex|brother|sister|neighbour|man|woman|lad|girl|boy|bloke|guy|men|lads|"
+    r"stranger|upstairs|downstairs|garden|house|flat|home|street|road|park|bridge|river|car park)\b"
 )
 
 # --- spam --------------------------------------------------------------------------------------
