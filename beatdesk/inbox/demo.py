@@ -8,8 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from beatdesk.forces.models import Account, Channel, Force
-from beatdesk.inbox.models import SavedReply
+from beatdesk.inbox.models import Message, SavedReply
 from beatdesk.inbox.services import message_ingest
+from beatdesk.publishing.outbox import run_outbox
 
 CRIME_REPORT_REPLY = (
     "Thank you for letting us know. Please report this online at {reporting_url} or call "
@@ -51,16 +52,25 @@ def seed_demo(force: Force) -> None:
         defaults={"title": "Report it online or on 101", "text": CRIME_REPORT_REPLY},
     )
     now = timezone.now()
+    stored = []
     for index, (which, network, handle, name, kind, minutes, text) in enumerate(SAMPLES):
         account = force_account if which is None else district_account
-        message_ingest(
-            force=force,
-            channel=_channel(account, network),
-            account=account,
-            network_id=f"demo-{force.slug}-{index}",
-            text=text,
-            author_handle=handle,
-            author_name=name,
-            kind=kind,
-            received_at=now - timedelta(minutes=minutes),
+        stored.append(
+            message_ingest(
+                force=force,
+                channel=_channel(account, network),
+                account=account,
+                network_id=f"demo-{force.slug}-{index}",
+                text=text,
+                author_handle=handle,
+                author_name=name,
+                kind=kind,
+                received_at=now - timedelta(minutes=minutes),
+            )
         )
+    # The force's automatic emergency guidance (if its policy sends one) goes out now, as the
+    # worker would send it, so the demo shows it delivered.
+    guidance = Message.objects.filter(
+        conversation__in=[m.conversation_id for m in stored], is_automatic=True
+    ).exclude(delivery=None)
+    run_outbox(only_ids=list(guidance.values_list("delivery_id", flat=True)))
