@@ -249,3 +249,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# The public hub and the read API (docs/architecture.md, "The public hub and the read API").
+# How often each web process re-reads a force's content version: a change shows within this.
+HUB_FRESHNESS_SECONDS = float(env_str("HUB_FRESHNESS_SECONDS", "0" if TESTING else "0.25"))
+# The longest a rendered page is kept when no post changed (officer bios, district names).
+HUB_PAGE_SECONDS = env_int("HUB_PAGE_SECONDS", 60)
+# Off under tests so every app's tests see the database; the hub's own tests turn it on.
+HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", not TESTING)
+HUB_FAST_PATH = env_bool("HUB_FAST_PATH", True)
+# The longest the fast path answers from a copy before asking Django (and its cache) again.
+HUB_FAST_PATH_SECONDS = float(env_str("HUB_FAST_PATH_SECONDS", "10"))
+# Read API requests per client (django-ratelimit's syntax: 600/m, 20/s).
+API_RATE = env_str("API_RATE", "600/m")

@@ -1,23 +1,43 @@
+"""The public hub: pages anyone can read without an account, one force per URL prefix.
+
+Every page is rendered without the request's user, session or messages (``render_page``), so a
+rendered page is the same for every reader and can be cached (``hub/cache.py``).
+"""
+
 from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from beatdesk.forces.models import Force
-from beatdesk.forces.selectors import (
-    accounts_of_force,
-    active_forces,
-    districts_of_force,
-    force_by_slug,
-)
+from beatdesk.forces.selectors import active_forces
+from beatdesk.hub import selectors
+from beatdesk.hub.cache import force_version, hub_page
+from beatdesk.hub.search import SearchFilters, query_terms, search_post_ids, sync_index
+from beatdesk.people.selectors import team_of_district
+
+SEARCH_PAGE_SIZE = 20
+SEARCH_MAX_PAGES = 50
 
 
-def get_force(slug: str) -> Force:
-    force = force_by_slug(slug)
-    if force is None:
-        raise Http404("No such force.")
-    return force
+def render_page(template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    return HttpResponse(render_to_string(template, context), status=status)
+
+
+def base_context(request: HttpRequest, force: Force, **extra) -> dict:
+    return {
+        "force": force,
+        "policy": force.policy,
+        "canonical": request.build_absolute_uri(request.path),
+        "site_root": request.build_absolute_uri("/").rstrip("/"),
+        **extra,
+    }
 
 
 def root(request: HttpRequest) -> HttpResponse:
@@ -30,22 +50,239 @@ def root(request: HttpRequest) -> HttpResponse:
     return render(request, "hub/forces.html", {"forces": forces})
 
 
-def force_home(request: HttpRequest, force_slug: str) -> HttpResponse:
-    force = get_force(force_slug)
-    return render(
-        request,
+def upcoming_sessions(force: Force) -> list:
+    """Upcoming Q&A sessions, when the qa app offers them; nothing otherwise."""
+    try:
+        from beatdesk.qa import selectors as qa_selectors
+    except ImportError:
+        return []
+    upcoming = getattr(qa_selectors, "upcoming_sessions", None)
+    return list(upcoming(force=force, limit=3)) if upcoming else []
+
+
+@hub_page
+def force_home(request: HttpRequest, force: Force) -> HttpResponse:
+    page = selectors.posts_latest(force=force, cursor=request.GET.get("after"), limit=10)
+    return render_page(
         "hub/force_home.html",
-        {
-            "force": force,
-            "districts": districts_of_force(force=force),
-            "accounts": accounts_of_force(force=force),
-        },
+        base_context(
+            request,
+            force,
+            urgent=selectors.posts_urgent(force=force),
+            posts=page.items,
+            next_url=_next_url(request, page.next_cursor),
+            districts=selectors.districts_for_hub(force=force),
+            sessions=upcoming_sessions(force),
+            topics=selectors.tags_in_use(force=force),
+            feed_url=reverse("hub:force-feed", args=[force.slug]),
+        ),
     )
 
 
-def district(request: HttpRequest, force_slug: str, district_slug: str) -> HttpResponse:
-    force = get_force(force_slug)
-    found = districts_of_force(force=force).filter(slug=district_slug).first()
+@hub_page
+def area(request: HttpRequest, force: Force) -> HttpResponse:
+    query = request.GET.get("q", "")
+    result = selectors.area_lookup(force=force, query=query)
+    if result.district is not None:
+        return redirect("hub:district", force.slug, result.district.slug)
+    return render_page(
+        "hub/area.html",
+        base_context(
+            request,
+            force,
+            result=result,
+            districts=selectors.districts_for_hub(force=force),
+        ),
+    )
+
+
+@hub_page
+def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResponse:
+    found = selectors.district_by_slug(force=force, slug=district_slug)
     if found is None:
         raise Http404("No such district.")
-    return render(request, "hub/district.html", {"force": force, "district": found})
+    accounts = selectors.district_accounts(district=found)
+    page = selectors.posts_for_district(
+        district=found, accounts=accounts, cursor=request.GET.get("after")
+    )
+    channels = [
+        channel
+        for account in accounts
+        for channel in account.channels.all()
+        if channel.profile_url and channel.network != channel.Network.HUB
+    ]
+    return render_page(
+        "hub/district.html",
+        base_context(
+            request,
+            force,
+            district=found,
+            accounts=accounts,
+            posts=page.items,
+            next_url=_next_url(request, page.next_cursor),
+            team=list(team_of_district(district_id=found.pk)),
+            channels=channels,
+            feed_url=reverse("hub:district-feed", args=[force.slug, found.slug]),
+        ),
+    )
+
+
+@hub_page
+def officer(request: HttpRequest, force: Force, officer_slug: str) -> HttpResponse:
+    found = selectors.officer_by_slug(force=force, slug=officer_slug)
+    if found is None:
+        raise Http404("No such officer.")
+    page = selectors.posts_for_officer(officer=found, cursor=request.GET.get("after"))
+    return render_page(
+        "hub/officer.html",
+        base_context(
+            request,
+            force,
+            officer=found,
+            districts=[m.district for m in found.memberships.all()],
+            posts=page.items,
+            next_url=_next_url(request, page.next_cursor),
+            feed_url=reverse("hub:officer-feed", args=[force.slug, found.slug]),
+        ),
+    )
+
+
+@hub_page
+def topic(request: HttpRequest, force: Force, tag_slug: str) -> HttpResponse:
+    tag = selectors.tag_by_slug(force=force, slug=tag_slug)
+    if tag is None:
+        raise Http404("No such topic.")
+    page = selectors.posts_for_tag(tag=tag, cursor=request.GET.get("after"))
+    return render_page(
+        "hub/topic.html",
+        base_context(
+            request,
+            force,
+            tag=tag,
+            posts=page.items,
+            next_url=_next_url(request, page.next_cursor),
+            feed_url=reverse("hub:topic-feed", args=[force.slug, tag.slug]),
+        ),
+    )
+
+
+@hub_page
+def post(request: HttpRequest, force: Force, post_id: int) -> HttpResponse:
+    found = selectors.post_public(force=force, post_id=post_id)
+    if found is None:
+        raise Http404("This post does not exist or has been removed.")
+    parts = list(found.parts.all())
+    images = [image for part in parts for image in part.images.all()]
+    summary = " ".join(parts[0].text.split())[:200] if parts else ""
+    return render_page(
+        "hub/post.html",
+        base_context(
+            request,
+            force,
+            post=found,
+            parts=parts,
+            summary=summary,
+            share_image=images[0] if images else None,
+        ),
+    )
+
+
+@hub_page
+def search(request: HttpRequest, force: Force) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:200]
+    errors: list[str] = []
+    districts = selectors.districts_for_hub(force=force)
+    officers = list(selectors.officers_for_hub(force=force))
+    topics = selectors.tags_in_use(force=force, limit=200)
+    chosen = {
+        "district": _choose(districts, request.GET.get("district")),
+        "officer": _choose(officers, request.GET.get("officer")),
+        "topic": _choose(topics, request.GET.get("topic")),
+    }
+    since = _parse_date(request.GET.get("from"), "From", errors)
+    until = _parse_date(request.GET.get("to"), "To", errors)
+    try:
+        number = max(1, min(int(request.GET.get("page", "1")), SEARCH_MAX_PAGES))
+    except ValueError:
+        number = 1
+    posts: list = []
+    has_more = False
+    searched = bool(text) and not errors
+    if searched and not query_terms(text):
+        errors.append("Search for at least one word other than “the”, “and” and the like.")
+        searched = False
+    if searched:
+        fv = force_version(force.slug)
+        sync_index(force.pk, through=fv.version if fv else None, max_batches=2)
+        account_ids = None
+        if chosen["district"] is not None:
+            account_ids = tuple(
+                a.pk for a in selectors.district_accounts(district=chosen["district"])
+            )
+        hits = search_post_ids(
+            force_id=force.pk,
+            text=text,
+            filters=SearchFilters(
+                account_ids=account_ids,
+                author_id=chosen["officer"].pk if chosen["officer"] else None,
+                tag_id=chosen["topic"].pk if chosen["topic"] else None,
+                since=datetime.combine(since, time.min, tzinfo=UTC) if since else None,
+                until=datetime.combine(until, time.max, tzinfo=UTC) if until else None,
+            ),
+            limit=SEARCH_PAGE_SIZE,
+            offset=(number - 1) * SEARCH_PAGE_SIZE,
+        )
+        by_id = {p.pk: p for p in selectors.public_posts(force=force).filter(pk__in=hits.post_ids)}
+        posts = [by_id[pk] for pk in hits.post_ids if pk in by_id]
+        has_more = hits.has_more and number < SEARCH_MAX_PAGES
+    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render_page(
+        "hub/search.html",
+        base_context(
+            request,
+            force,
+            text=text,
+            searched=searched,
+            errors=errors,
+            posts=posts,
+            districts=districts,
+            officers=officers,
+            topics=topics,
+            chosen=chosen,
+            since=request.GET.get("from", ""),
+            until=request.GET.get("to", ""),
+            any_filter=any(chosen.values()) or bool(since or until),
+            page_number=number,
+            next_url=f"?{urlencode({**params, 'page': number + 1})}" if has_more else None,
+            prev_url=f"?{urlencode({**params, 'page': number - 1})}" if number > 1 else None,
+            without_filters=f"?{urlencode({'q': text})}",
+        ),
+    )
+
+
+@hub_page
+def accessibility(request: HttpRequest, force: Force) -> HttpResponse:
+    return render_page("hub/accessibility.html", base_context(request, force))
+
+
+def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    params = {k: v for k, v in request.GET.items() if k != "after"}
+    return "?" + urlencode({**params, "after": cursor})
+
+
+def _choose(options, slug: str | None):
+    if not slug:
+        return None
+    return next((o for o in options if o.slug == slug), None)
+
+
+def _parse_date(raw: str | None, label: str, errors: list[str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"{label} date must be a date such as 2026-03-31.")
+        return None

@@ -1,0 +1,343 @@
+"""Full-text search over a force's public posts, one interface over two databases.
+
+SQLite uses FTS5 (porter stemmer, bm25 rank); PostgreSQL uses a generated ``tsvector`` with a
+GIN index (english stemmer, ts_rank). Both see the same words: the query is cut into words
+here, English stop words are dropped here, and every remaining word must appear. So the two
+return the same posts; only the order of equally good matches may differ.
+
+Keeping the index in step with posts:
+- ``index_post(post)`` is the hook: the publishing services call it on commit whenever a post
+  is published, edited, deleted or taken down. It indexes a public post and drops any other.
+- ``sync_index(force_id)`` is the safety net: it re-indexes every post whose ``updated_at`` is
+  newer than the index's watermark. Searches call it first (it costs one cached lookup when
+  nothing changed) and the ``hub.search_sync`` job runs it for every force.
+- Results are always joined to ``publishing_post`` and filtered to public states, so a post
+  taken down a moment ago never shows even before its entry is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from beatdesk.hub.models import SearchDocument, SearchState
+from beatdesk.publishing.models import Post
+
+# PostgreSQL's english stop words (Snowball's list): dropped from queries on both databases.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "don",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "t",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "s",
+    ]
+)
+MAX_TERMS = 8
+# A post saved in a transaction that commits late can carry an updated_at a little older
+# than one already indexed; looking back this far catches it.
+SYNC_LOOKBACK = timedelta(seconds=30)
+SYNC_BATCH = 500
+# Results are ranked among this many newest matching posts (50 pages of 20).
+CANDIDATES = 1000
+
+
+def query_terms(text: str) -> list[str]:
+    words = re.findall(r"\w+", text.lower())
+    terms: list[str] = []
+    for word in words:
+        if word not in STOP_WORDS and word not in terms:
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def document_text(post: Post) -> str:
+    parts = [part.text for part in post.parts.all()]
+    tags = [tag.name for tag in post.tags.all()]
+    return "\n".join([*parts, " ".join(tags)]).strip()
+
+
+def index_post(post: Post) -> None:
+    """Bring the post's search entry up to date: indexed if public, gone otherwise."""
+    if post.state not in Post.PUBLIC_STATES:
+        SearchDocument.objects.filter(post_id=post.pk).delete()
+        return
+    fresh = Post.objects.prefetch_related("parts", "tags").get(pk=post.pk)
+    SearchDocument.objects.update_or_create(
+        post_id=fresh.pk,
+        defaults={
+            "force_id": fresh.force_id,
+            "version": fresh.updated_at,
+            "body": document_text(fresh),
+        },
+    )
+
+
+def sync_index(
+    force_id: int, *, through: datetime | None = None, max_batches: int | None = None
+) -> int:
+    """Re-index this force's posts changed since the watermark; return how many were touched.
+
+    With ``through`` (the force's content version), does nothing when the index already
+    covers it: the common case, one primary-key read. ``max_batches`` bounds the work (a web
+    request does a little; the job does the rest).
+    """
+    state, _ = SearchState.objects.get_or_create(force_id=force_id)
+    if through is not None and state.indexed_through and state.indexed_through >= through:
+        return 0
+    start = state.indexed_through - SYNC_LOOKBACK if state.indexed_through else None
+    after: tuple[datetime, int] | None = None
+    touched = 0
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        posts = Post.objects.filter(force_id=force_id)
+        if start is not None:
+            posts = posts.filter(updated_at__gte=start)
+        if after is not None:
+            posts = posts.filter(
+                Q(updated_at__gt=after[0]) | Q(updated_at=after[0], id__gt=after[1])
+            )
+        batch = list(
+            posts.order_by("updated_at", "id").prefetch_related("parts", "tags")[:SYNC_BATCH]
+        )
+        if not batch:
+            break
+        known = dict(
+            SearchDocument.objects.filter(post_id__in=[p.pk for p in batch]).values_list(
+                "post_id", "version"
+            )
+        )
+        with transaction.atomic():
+            for post in batch:
+                public = post.state in Post.PUBLIC_STATES
+                if public and known.get(post.pk) != post.updated_at:
+                    SearchDocument.objects.update_or_create(
+                        post_id=post.pk,
+                        defaults={
+                            "force_id": force_id,
+                            "version": post.updated_at,
+                            "body": document_text(post),
+                        },
+                    )
+                    touched += 1
+                elif not public and post.pk in known:
+                    SearchDocument.objects.filter(post_id=post.pk).delete()
+                    touched += 1
+            newest = batch[-1].updated_at
+            if state.indexed_through is None or newest > state.indexed_through:
+                state.indexed_through = newest
+                state.save(update_fields=["indexed_through"])
+        after = (batch[-1].updated_at, batch[-1].pk)
+        if len(batch) < SYNC_BATCH:
+            break
+    return touched
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    account_ids: tuple[int, ...] | None = None  # a district: its district accounts
+    author_id: int | None = None
+    tag_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    post_ids: list[int]
+    has_more: bool
+
+
+def search_post_ids(
+    *, force_id: int, text: str, filters: SearchFilters, limit: int = 20, offset: int = 0
+) -> SearchHits:
+    """Ids of matching public posts, best match first (newest first among equals)."""
+    terms = query_terms(text)
+    if not terms:
+        return SearchHits(post_ids=[], has_more=False)
+    # Only placeholders are put into the SQL text; every value travels as a parameter.
+    where = ["p.force_id = %s", f"p.state IN {_placeholders(Post.PUBLIC_STATES)}"]
+    params: list = [force_id, *Post.PUBLIC_STATES]
+    if filters.account_ids is not None:
+        if not filters.account_ids:
+            return SearchHits(post_ids=[], has_more=False)
+        where.append(f"p.account_id IN {_placeholders(filters.account_ids)}")
+        params.extend(filters.account_ids)
+    if filters.author_id is not None:
+        where.append("p.author_id = %s")
+        params.append(filters.author_id)
+    if filters.tag_id is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM publishing_post_tags pt WHERE pt.post_id = p.id "
+            "AND pt.tag_id = %s)"
+        )
+        params.append(filters.tag_id)
+    if filters.since is not None:
+        where.append("p.published_at >= %s")
+        params.append(filters.since)
+    if filters.until is not None:
+        where.append("p.published_at < %s")
+        params.append(filters.until)
+    conditions = " AND ".join(where)
+    # Rank the newest CANDIDATES matches, not all of them: the cost stays bounded however
+    # common the words are, and on a force's news the newest matches are the ones people want.
+    if connection.vendor == "postgresql":
+        # ts_rank runs in the outer query, on the candidates only.
+        sql = (
+            "SELECT c.id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
+            "d.vector AS vector "
+            "FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id "
+            f"WHERE d.force_id = %s AND d.vector @@ plainto_tsquery('english', %s) "
+            f"AND {conditions} ORDER BY d.post_id DESC LIMIT %s) c, "
+            "plainto_tsquery('english', %s) q "
+            "ORDER BY ts_rank(c.vector, q) DESC, c.published_at DESC, c.id DESC "
+            "LIMIT %s OFFSET %s"
+        )
+        words = " ".join(terms)
+        params = [force_id, words, *params, CANDIDATES, words, limit + 1, offset]
+    else:
+        match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        sql = (
+            "SELECT id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
+            "bm25(hub_search_fts) AS score "
+            "FROM hub_search_fts JOIN publishing_post p ON p.id = hub_search_fts.rowid "
+            f"WHERE hub_search_fts MATCH %s AND {conditions} "
+            "ORDER BY hub_search_fts.rowid DESC LIMIT %s) "
+            "ORDER BY score, published_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        params = [match, *params, CANDIDATES, limit + 1, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return SearchHits(post_ids=ids[:limit], has_more=len(ids) > limit)
+
+
+def _placeholders(values) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"

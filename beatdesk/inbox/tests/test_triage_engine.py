@@ -1,0 +1,276 @@
+"""The triage engine on its own: emergencies, hard negatives, categories, districts, force rules
+and the reasons staff read. Pure Python: no database."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from beatdesk.inbox.triage import (
+    CATEGORIES,
+    PRIORITIES,
+    ForceRule,
+    TriageContext,
+    TriageResult,
+    classify,
+)
+
+NORTH_YORKSHIRE = TriageContext(
+    account_district="york",
+    places={
+        "york": "york",
+        "haxby": "york",
+        "scarborough": "scarborough",
+        "whitby": "scarborough",
+        "robin hood's bay": "scarborough",
+        "sherburn in elmet": "selby",
+        "selby": "selby",
+    },
+    postcodes={"YO1": "york", "YO31": "york", "YO11": "scarborough", "YO21": "scarborough"},
+    officers={"pc holmes": "york", "holmes": "york", "2291": "york", "sgt walsh": "scarborough"},
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone is trying to get in through my back door right now",
+        "my dad hasn't come home and he has dementia, it's freezing",
+        "I can't do this anymore, I've taken all my tablets",
+        "there's a man following me and I'm scared",
+        "he's got a knife and he's saying he'll use it",
+        "im locked in the bathroom he's kicking the door",
+        "My 8 year old son went to play out after tea and he's not back, it's dark",
+        "There's a man standing on the wrong side of the railings on Ouse Bridge",
+        "A man has just collapsed outside the bakery and isn't moving",
+        "the driver is absolutely off his face and has just got back in his car",
+    ],
+)
+def test_emergencies_without_an_obvious_keyword_are_flagged(text):
+    result = classify(text)
+    assert result.category == "emergency", result.reasons
+    assert result.priority == "urgent"
+    assert result.is_emergency
+    assert result.reasons[0].startswith("emergency: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("last week my car was broken into", "crime_report"),
+        ("this traffic is killing me", "other"),
+        ("I'd kill for a coffee right now, this queue is mental", "other"),
+        ("the band was fire last night", None),
+        ("My mum is going to kill me when she sees what the dog did to her sofa 😂", "other"),
+        ("What should I do if someone is following me home?", "question"),
+        ("He hasn't got a knife, he just shouts a lot", None),
+        ("Just watched a bloke get stabbed in the new Gladiator film", None),
+        ("Our cat has gone missing from Haxby, black with white paws", None),
+        (
+            "Stop getting burgled! Smart locks 50% off this week only, order now www.lockit.shop",
+            "spam",
+        ),
+    ],
+)
+def test_alarming_words_that_are_not_an_emergency(text, category):
+    result = classify(text)
+    assert not result.is_emergency, result.reasons
+    if category:
+        assert result.category == category, result.reasons
+
+
+def test_the_reason_for_setting_a_danger_word_aside_is_given():
+    reasons = classify("Last night a man was following me home from the station").reasons
+    assert "not an emergency: in the past — 'last night'" in reasons, reasons
+    reasons = classify("this traffic is killing me").reasons
+    assert "not an emergency: figure of speech — 'traffic is killing me'" in reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("What time does the front desk at the station open on a Saturday?", "question"),
+        ("Waited 45 minutes on hold to 101 and then got cut off. Not good enough", "complaint"),
+        ("Huge thanks to the officers who found my dad last night, you were so kind", "praise"),
+        ("Bring back the individual officer accounts, the new district page is bland", "feedback"),
+        ("ACAB you bunch of useless pigs", "abuse"),
+        ("Earn £500 a day from home, DM me for details 💰💰 www.easy-cash.biz", "spam"),
+        ("Someone stole my bike from outside the library yesterday", "crime_report"),
+    ],
+)
+def test_other_categories(text, category):
+    assert classify(text).category == category
+
+
+def test_result_shape_and_vocabulary():
+    result = classify("Someone keyed my car overnight", NORTH_YORKSHIRE)
+    assert isinstance(result, TriageResult)
+    assert result.category in CATEGORIES
+    assert result.priority in PRIORITIES
+    assert all(isinstance(r, str) and r for r in result.reasons)
+    assert result.as_dict() == {
+        "category": result.category,
+        "priority": result.priority,
+        "district": result.district,
+        "reasons": result.reasons,
+    }
+
+
+def test_priorities_follow_the_category():
+    assert classify("he's got a knife!!").priority == "urgent"
+    assert classify("I was punched outside a pub in September").priority == "high"
+    assert classify("Keep up the good work 👏").priority == "low"
+
+
+def test_empty_and_odd_input_does_not_break():
+    for text in ["", "   ", "👍", "?" * 500, "a" * 20000, "İstanbul ŞEHİR test"]:
+        result = classify(text)
+        assert result.category in CATEGORIES
+
+
+# --- district ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Car broken into outside our house, YO11 2AB",
+        "car broken into outside our house, yo11 2ab",
+        "car broken into outside our house yo112ab",
+        "which team covers YO11?",
+        "which team covers yo11",
+    ],
+)
+def test_district_from_a_postcode_in_any_case_or_spacing(text):
+    result = classify(text, NORTH_YORKSHIRE)
+    assert result.district == "scarborough"
+    assert "district: postcode YO11 → scarborough" in result.reasons
+
+
+def test_district_from_a_place_longest_name_first_and_apostrophe_optional():
+    for text in [
+        "A woman has fallen down the cliff steps at Robin Hood's Bay",
+        "Robin Hoods Bay car park has been vandalised",
+        "robin hood’s bay: bins set on fire",
+    ]:
+        result = classify(text, NORTH_YORKSHIRE)
+        assert result.district == "scarborough", text
+        assert any(r.startswith("district: place '") for r in result.reasons)
+
+
+def test_place_names_match_whole_words_only():
+    context = dataclasses.replace(NORTH_YORKSHIRE, account_district=None)
+    assert classify("Yorkshire puddings for tea", context).district is None
+    assert classify("Sherburn-in-Elmet road closed?", context).district == "selby"
+
+
+def test_district_from_an_officer_named():
+    context = dataclasses.replace(NORTH_YORKSHIRE, account_district="scarborough")
+    result = classify("Thanks PC Holmes for your help today", context)
+    assert result.district == "york"
+    assert "district: officer 'PC Holmes' → york" in result.reasons
+    assert classify("Is 2291 still our officer?", context).district == "york"
+
+
+def test_district_falls_back_to_the_account_addressed():
+    result = classify("Is the station open on Sunday?", NORTH_YORKSHIRE)
+    assert result.district == "york"
+    assert "district: account addressed → york" in result.reasons
+    assert classify("Is the station open on Sunday?").district is None
+
+
+def test_a_postcode_wins_over_a_place_and_a_place_over_the_account():
+    result = classify("Whitby Road, YO1 7AB: car broken into", NORTH_YORKSHIRE)
+    assert result.district == "york"
+    result = classify("Thanks to the Whitby team", NORTH_YORKSHIRE)
+    assert result.district == "scarborough"
+
+
+def test_unknown_postcodes_and_road_names_are_ignored():
+    context = dataclasses.replace(NORTH_YORKSHIRE, account_district=None)
+    assert classify("Crash on the A1 and the M62", context).district is None
+    assert classify("My postcode is LS1 4AP", context).district is None
+
+
+# --- force rules -------------------------------------------------------------------------------
+
+
+def test_keyword_rule_sets_category_priority_and_district():
+    context = dataclasses.replace(
+        NORTH_YORKSHIRE,
+        rules=[
+            ForceRule(kind="keyword", pattern="flooding", priority="high", district="selby"),
+            ForceRule(kind="keyword", pattern="hare cours*", category="crime_report"),
+        ],
+    )
+    result = classify("Flooding on the road near the church again", context)
+    assert result.priority == "high"
+    assert result.district == "selby"
+    assert "force rule: keyword 'flooding'" in result.reasons
+    assert "district: force rule keyword 'flooding' → selby" in result.reasons
+    result = classify("Hare coursers out on the fields with lurchers", context)
+    assert result.category == "crime_report"
+    assert "force rule: keyword 'hare cours*'" in result.reasons
+
+
+def test_keyword_rule_matches_whole_words_in_any_case():
+    context = TriageContext(rules=[ForceRule(kind="keyword", pattern="quad bike", priority="high")])
+    assert classify("QUAD  BIKE on the moor", context).priority == "high"
+    assert classify("quad biker club meeting", context).priority != "high"
+
+
+def test_place_rule_sets_the_district():
+    context = dataclasses.replace(
+        NORTH_YORKSHIRE,
+        rules=[ForceRule(kind="place", pattern="Castle Howard", district="ryedale")],
+    )
+    result = classify("Lost dog near Castle Howard", context)
+    assert result.district == "ryedale"
+    assert "force rule: place 'Castle Howard'" in result.reasons
+
+
+def test_a_force_rule_never_hides_an_emergency():
+    context = TriageContext(rules=[ForceRule(kind="keyword", pattern="knife", category="other")])
+    result = classify("he's got a knife and he's coming in", context)
+    assert result.category == "emergency"
+    assert result.priority == "urgent"
+    assert "force rule: keyword 'knife'" in result.reasons
+
+
+def test_a_force_rule_can_raise_a_message_to_emergency():
+    context = TriageContext(
+        rules=[ForceRule(kind="keyword", pattern="red button", category="emergency")]
+    )
+    result = classify("I pressed the red button at the bus stop", context)
+    assert result.category == "emergency"
+    assert result.priority == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": "regex", "pattern": "x"}, "keyword"),
+        ({"kind": "keyword", "pattern": "  "}, "word or phrase"),
+        ({"kind": "keyword", "pattern": "x", "category": "urgent"}, "not a category"),
+        ({"kind": "keyword", "pattern": "x", "priority": "asap"}, "not a priority"),
+        ({"kind": "place", "pattern": "Malton"}, "needs the district"),
+    ],
+)
+def test_force_rules_are_validated(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ForceRule(**kwargs)
+
+
+def test_very_long_messages_are_read_up_to_a_limit():
+    text = "someone is trying to get in through my back door right now. " + "blah " * 5000
+    result = classify(text)
+    assert result.category == "emergency"
+    assert "note: only the first 5,000 characters were read" in result.reasons
+
+
+def test_speed_is_measured_in_the_benchmark_not_here():
+    # No timing assertions: bench/triage_eval.py prints messages per second. This only checks
+    # that a burst of messages with one context runs through without error.
+    results = [classify(f"message {i} from Whitby", NORTH_YORKSHIRE) for i in range(200)]
+    assert {r.district for r in results} == {"scarborough"}

@@ -1,0 +1,289 @@
+"""A small learned model that backs up the hand-written signals.
+
+Logistic regression over the words and word pairs of a message (after idioms are masked) plus a
+few cue flags (past, now, joke, story, hypothetical, "not an emergency"). One model says
+"emergency or not"; one model per other category scores the rest. It is trained only on the
+development part of ``data/police_messages.jsonl``, which the team wrote, and stored in
+``data/triage_model.json``; nothing is downloaded or trained at run time.
+
+Rebuild it after changing the messages or the features:
+
+    python -m beatdesk.inbox.triage.model
+
+A test checks that the stored model is exactly what this training produces.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import signals as sig
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "triage_model.json"
+TOKEN = re.compile(r"[a-z][a-z']*|[!?]")
+EPOCHS = 30
+LEARNING_RATE = 0.3
+L2 = 1e-3
+SEED = 5
+VERSION = 2
+
+
+# Function words say more about who wrote the team's examples than about danger: without this
+# list the model learned that "I'm", "and" and "don't" mean an emergency.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "then",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "about",
+        "as",
+        "into",
+        "onto",
+        "over",
+        "i",
+        "im",
+        "ive",
+        "id",
+        "ill",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "were",
+        "weve",
+        "our",
+        "us",
+        "you",
+        "youre",
+        "your",
+        "yours",
+        "he",
+        "hes",
+        "him",
+        "his",
+        "she",
+        "shes",
+        "her",
+        "hers",
+        "they",
+        "theyre",
+        "them",
+        "their",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "theres",
+        "here",
+        "is",
+        "are",
+        "was",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "dont",
+        "doesnt",
+        "didnt",
+        "have",
+        "has",
+        "had",
+        "havent",
+        "hasnt",
+        "cant",
+        "cannot",
+        "wont",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "must",
+        "just",
+        "not",
+        "no",
+        "yes",
+        "all",
+        "any",
+        "some",
+        "one",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "very",
+        "really",
+        "too",
+        "also",
+        "only",
+        "up",
+        "out",
+        "off",
+        "again",
+        "still",
+        # Words of customer-service complaints as much as of danger: left in, the model learned
+        # "trying", "please" and "hours" from our examples and flagged airline complaints.
+        "trying",
+        "try",
+        "going",
+        "get",
+        "got",
+        "know",
+        "back",
+        "please",
+        "someone",
+        "hours",
+        "anymore",
+        "left",
+    ]
+)
+
+
+def features(masked: str, flags: set[str]) -> set[str]:
+    words = [t.replace("'", "") for t in TOKEN.findall(masked)]
+    found = {w for w in words if w not in STOPWORDS}
+    found.update(
+        f"{a}_{b}" for a, b in itertools.pairwise(words) if a not in STOPWORDS or b not in STOPWORDS
+    )
+    found.update(flags)
+    return found
+
+
+def cue_flags(text: str, masked: str) -> set[str]:
+    flags = set()
+    for flag, pattern, source in (
+        ("#past", sig.PAST, masked),
+        ("#longpast", sig.LONG_PAST, masked),
+        ("#now", sig.NOW_STRONG, masked),
+        ("#joke", sig.JOKE, text),
+        ("#story", sig.STORY, masked),
+        ("#cond", sig.CONDITIONAL, masked),
+        ("#calm", sig.NOT_EMERGENCY, masked),
+    ):
+        if pattern.search(source):
+            flags.add(flag)
+    return flags
+
+
+@dataclass(frozen=True)
+class Linear:
+    bias: float
+    weights: dict[str, float]
+
+    def probability(self, feats: set[str]) -> float:
+        # The intersection runs in C over the smaller side: most words have no weight.
+        z = self.bias + sum(map(self.weights.__getitem__, self.weights.keys() & feats))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def top(self, feats: set[str], n: int = 3) -> list[str]:
+        """The features that pushed hardest towards yes, for the reasons staff read."""
+        scored = [(self.weights.get(f, 0.0), f) for f in feats if not f.startswith("#")]
+        return [f.replace("_", " ") for w, f in sorted(scored, reverse=True)[:n] if w > 0]
+
+
+def _fit(rows: list[tuple[set[str], float]]) -> Linear:
+    weights: dict[str, float] = {}
+    bias = 0.0
+    order = list(range(len(rows)))
+    rnd = random.Random(SEED)
+    for _ in range(EPOCHS):
+        rnd.shuffle(order)
+        for i in order:
+            feats, target = rows[i]
+            z = bias + sum(weights.get(f, 0.0) for f in feats)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            grad = p - target
+            bias -= LEARNING_RATE * grad
+            for f in feats:
+                w = weights.get(f, 0.0)
+                weights[f] = w - LEARNING_RATE * (grad + L2 * w)
+    kept = {f: round(w, 2) for f, w in sorted(weights.items()) if abs(w) >= 0.05}
+    return Linear(round(bias, 3), kept)
+
+
+def train(examples) -> dict:
+    """Fit the emergency model and one model per other category; return them as plain data."""
+    from .engine import _mask
+
+    rows = []
+    for example in examples:
+        norm = sig.normalise(example.text)
+        masked, _ = _mask(norm, sig.FIGURATIVE)
+        rows.append((features(masked, cue_flags(norm, masked)), example.category))
+    models = {"version": VERSION, "emergency": None, "categories": {}}
+    emergency = _fit([(f, 1.0 if c == "emergency" else 0.0) for f, c in rows])
+    models["emergency"] = {"bias": emergency.bias, "weights": emergency.weights}
+    others = [(f, c) for f, c in rows if c != "emergency"]
+    for category in sorted({c for _f, c in others}):
+        fitted = _fit([(f, 1.0 if c == category else 0.0) for f, c in others])
+        models["categories"][category] = {"bias": fitted.bias, "weights": fitted.weights}
+    return models
+
+
+@dataclass(frozen=True)
+class Models:
+    emergency: Linear | None
+    categories: dict[str, Linear]
+
+
+@cache
+def load(path: Path = MODEL_FILE) -> Models:
+    if not path.exists():
+        return Models(None, {})
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("version") != VERSION:
+        return Models(None, {})
+    emergency = Linear(data["emergency"]["bias"], data["emergency"]["weights"])
+    categories = {c: Linear(m["bias"], m["weights"]) for c, m in data["categories"].items()}
+    return Models(emergency, categories)
+
+
+def write(path: Path = MODEL_FILE) -> dict:
+    from .dataset import development
+
+    models = train(development())
+    path.write_text(json.dumps(models, sort_keys=True, separators=(",", ":")) + "\n")
+    return models
+
+
+if __name__ == "__main__":
+    written = write()
+    print(
+        f"Wrote {MODEL_FILE.name}: emergency model with {len(written['emergency']['weights'])} "
+        f"features, {len(written['categories'])} category models."
+    )

@@ -1,0 +1,91 @@
+"""The hub: the force's own site. Publishing there is a row becoming public, so it never fails
+for network reasons and never waits; the link is the post's permalink on the hub. Replies to
+messages from the hub's contact form are kept and shown by the inbox; sending one here records
+that it went out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from beatdesk.forces.models import Channel
+from beatdesk.networks.base import (
+    FetchResult,
+    OutgoingPost,
+    PermanentError,
+    Profile,
+    SendResult,
+    TextRules,
+)
+
+
+def permalink(force_slug: str, post_id: int) -> str:
+    return f"/{force_slug}/posts/{post_id}/"
+
+
+class HubTransport:
+    network = "hub"
+    # The hub reads the post's current state and text, so edits and deletions need no send.
+    supports_edit = False
+    supports_delete = False
+
+    def __init__(self, channel: Channel):
+        self.channel = channel
+        self._known: dict[str, tuple[int | None, str]] = {}
+
+    def text_rules(self) -> TextRules:
+        from beatdesk.networks.text import rules_for
+
+        return rules_for(self.channel)
+
+    def publish(self, post: OutgoingPost) -> SendResult:
+        from beatdesk.publishing.models import Delivery
+
+        found = self._known.get(post.key)
+        if found is None:
+            # One query per batch: everything this channel is sending now (keys never change).
+            self._known = {
+                str(key): (post_id, reply_ref)
+                for key, post_id, reply_ref in Delivery.objects.filter(
+                    channel=self.channel, state=Delivery.State.SENDING
+                ).values_list("key", "post_id", "reply_ref")
+            }
+            found = self._known.get(post.key)
+        if found is None:
+            found = (
+                Delivery.objects.filter(key=post.key).values_list("post_id", "reply_ref").first()
+            )
+        if found is None:
+            raise PermanentError("The hub has no delivery with this key.")
+        post_id, reply_ref = found
+        if post_id is not None:
+            return SendResult(
+                network_id=f"hub-{post_id}", url=permalink(self.channel.force.slug, post_id)
+            )
+        # A reply to a message sent through the hub's own form: the inbox keeps and shows it,
+        # so sending it on the hub only records that it went out.
+        return SendResult(network_id=f"hub-reply-{reply_ref or post.key}")
+
+    def edit(self, network_id: str, post: OutgoingPost) -> SendResult:
+        return self.publish(post)
+
+    def delete(self, network_id: str) -> None:
+        return None
+
+    def reconcile(self, post: OutgoingPost, *, sent_after: datetime) -> SendResult | None:
+        # Publishing on the hub is the outbox's own database write: it cannot half-happen.
+        return None
+
+    def fetch(self, *, cursor: str | None) -> FetchResult:
+        return FetchResult(messages=[], cursor=cursor)
+
+    def profile(self) -> Profile:
+        account = self.channel.account
+        return Profile(
+            handle=account.slug,
+            display_name=account.name,
+            url=f"/{self.channel.force.slug}/",
+        )
+
+
+def make_transport(channel: Channel) -> HubTransport:
+    return HubTransport(channel)
