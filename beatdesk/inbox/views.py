@@ -68,6 +68,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
         "account": request.GET.get("account", "")[:60],
         "category": request.GET.get("category", "")[:20],
         "q": request.GET.get("q", "").strip()[:200],
+        "post": request.GET.get("post", "") if request.GET.get("post", "").isdigit() else "",
     }
 
 
@@ -79,6 +80,7 @@ def _live_context(request: HttpRequest, filters: dict[str, str]) -> dict:
         account_slug=filters["account"],
         category=filters["category"],
         query=filters["q"],
+        post_id=int(filters["post"]) if filters["post"] else None,
     )
     now = timezone.now()
     for conversation in conversations:

@@ -121,7 +121,7 @@ def test_a_reply_to_our_reply_joins_the_conversation(ingest, force, account):
     assert answer.conversation_id == root.conversation_id
 
 
-def test_replies_to_our_post_are_grouped_under_it(ingest, force, account, officer_york):
+def test_replies_to_our_post_are_grouped_under_it(client, ingest, force, account, officer_york):
     from beatdesk.publishing.models import Post
 
     channel = account("york").channels.get(network="simulated")
@@ -149,6 +149,15 @@ def test_replies_to_our_post_are_grouped_under_it(ingest, force, account, office
     assert a.conversation_id != b.conversation_id
     shown = inbox_list(officer=officer_york, post_id=post.pk)
     assert {c.pk for c in shown} == {a.conversation_id, b.conversation_id}
+    ingest("Unrelated question?", network_id="r3")
+    from django.urls import reverse
+
+    from beatdesk.core.testing import login
+
+    page = login(client, officer_york).get(reverse("inbox:inbox"), {"post": post.pk})
+    text = page.content.decode()
+    assert "Great news about the arrest" in text and "Which street" in text
+    assert "Unrelated question" not in text
 
 
 def test_direct_messages_from_one_person_join_their_open_conversation(ingest):
