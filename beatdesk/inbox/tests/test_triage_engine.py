@@ -103,6 +103,12 @@ def test_other_categories(text, category):
     assert classify(text).category == category
 
 
+def test_an_officer_named_does_not_decide_the_category():
+    # The labelled set has abuse naming PC Holmes; thanks naming her is still praise.
+    assert classify("Thanks PC Holmes for the talk in Haxby", NORTH_YORKSHIRE).category == "praise"
+    assert classify("I know where you live PC Holmes, watch your back").category == "abuse"
+
+
 def test_result_shape_and_vocabulary():
     result = classify("Someone keyed my car overnight", NORTH_YORKSHIRE)
     assert isinstance(result, TriageResult)

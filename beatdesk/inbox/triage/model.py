@@ -32,7 +32,7 @@ EPOCHS = 30
 LEARNING_RATE = 0.3
 L2 = 1e-3
 SEED = 5
-VERSION = 2
+VERSION = 3
 
 
 # Function words say more about who wrote the team's examples than about danger: without this
@@ -174,8 +174,30 @@ STOPWORDS = frozenset(
 )
 
 
+RANKS = frozenset({"pc", "pcso", "sgt", "sergeant", "dc", "insp", "inspector", "supt"})
+
+
+def _without_names(words: list[str]) -> list[str]:
+    """An officer's name says who, not what: "PC Holmes" becomes one neutral token.
+
+    Otherwise one abusive example naming an officer teaches the model that the name is abuse.
+    """
+    out: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word in RANKS:
+            out.append("officer")
+            skip = True
+            continue
+        out.append(word)
+    return out
+
+
 def features(masked: str, flags: set[str]) -> set[str]:
-    words = [t.replace("'", "") for t in TOKEN.findall(masked)]
+    words = _without_names([t.replace("'", "") for t in TOKEN.findall(masked)])
     found = {w for w in words if w not in STOPWORDS}
     found.update(
         f"{a}_{b}" for a, b in itertools.pairwise(words) if a not in STOPWORDS or b not in STOPWORDS
