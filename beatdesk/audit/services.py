@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from beatdesk.audit import chain
 from beatdesk.audit.models import AuditEvent
 from beatdesk.core.context import current_origin
 
@@ -47,20 +48,22 @@ def audit_record(
     force_id = force.pk if force is not None else force_id_of(obj) if obj is not None else None
     if force_id is None and actor is not None:
         force_id = actor.force_id
-    return AuditEvent.objects.create(
-        force_id=force_id,
-        actor=actor,
-        actor_label=actor_label(actor),
-        action=action,
-        outcome=outcome,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        data=data or {},
-        reason=reason[:500],
-        origin=origin.channel,
-        ip=origin.ip,
-        request_id=origin.request_id,
+    return chain.append(
+        AuditEvent(
+            force_id=force_id,
+            actor=actor,
+            actor_label=actor_label(actor),
+            action=action,
+            outcome=outcome,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            data=data or {},
+            reason=reason[:500],
+            origin=origin.channel,
+            ip=origin.ip,
+            request_id=origin.request_id,
+        )
     )
 
 
@@ -73,15 +76,17 @@ def audit_refusal(*, actor: Officer | None, action: str, obj: Any) -> AuditEvent
     force_id = actor.force_id if actor is not None else None
     object_type, object_id, _ = _describe(obj)
     origin = current_origin()
-    return AuditEvent.objects.create(
-        force_id=force_id,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor_label(actor) if actor is not None else "anonymous",
-        action=f"refused.{action}",
-        outcome=AuditEvent.Outcome.REFUSED,
-        object_type=object_type,
-        object_id=object_id,
-        origin=origin.channel,
-        ip=origin.ip,
-        request_id=origin.request_id,
+    return chain.append(
+        AuditEvent(
+            force_id=force_id,
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=actor_label(actor) if actor is not None else "anonymous",
+            action=f"refused.{action}",
+            outcome=AuditEvent.Outcome.REFUSED,
+            object_type=object_type,
+            object_id=object_id,
+            origin=origin.channel,
+            ip=origin.ip,
+            request_id=origin.request_id,
+        )
     )
