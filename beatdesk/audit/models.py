@@ -79,3 +79,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.seq}"
+
+
+class LegalHold(models.Model):
+    """Keeps one object (and what retention treats as part of it) past the force's retention."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.CASCADE, related_name="+")
+    object_type = models.CharField(max_length=80)  # app_label.model, as in AuditEvent
+    object_id = models.CharField(max_length=64)
+    reason = models.CharField(max_length=500)
+    placed_by = models.ForeignKey(
+        "people.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["force", "object_type", "object_id"], name="hold_object")]
+
+    def __str__(self) -> str:
+        return f"Legal hold on {self.object_type} {self.object_id}"
