@@ -8,6 +8,7 @@ force admin stays in charge of who has a login and in which force.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -24,6 +25,26 @@ def _claim_identity(claims: dict) -> str:
 
 class OfficerOIDCBackend(OIDCAuthenticationBackend):
     """Matches the identity provider's user to one active officer; never creates one."""
+
+    def authenticate(self, request, **kwargs):
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as exc:
+            # A bad token is a refused sign-in, shown as such, not a server error.
+            audit_record(
+                actor=None, action="login.sso_refused", outcome="refused", reason=str(exc)[:200]
+            )
+            return None
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        # The library leaves the audience unchecked; a token minted for another application
+        # of the same tenant must not sign anyone in here.
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if settings.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The identity token was issued for another application.")
+        return payload
 
     def verify_claims(self, claims: dict) -> bool:
         return bool(_claim_identity(claims))
