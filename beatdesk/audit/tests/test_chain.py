@@ -47,9 +47,12 @@ def test_the_database_refuses_updates_and_deletes():
         f"UPDATE audit_auditevent SET action = 'forged' WHERE id = {event.pk}",
         f"DELETE FROM audit_auditevent WHERE id = {event.pk}",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert AuditEvent.objects.filter(pk=event.pk, action=event.action).exists()
 
 

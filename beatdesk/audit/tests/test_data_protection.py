@@ -49,6 +49,7 @@ def test_retention_removes_old_items_except_those_on_legal_hold(
     force, other_force, admin, places_source
 ):
     _source, removed = places_source
+    assert removed == []
     gone = make_place(force, "old-1")
     kept = make_place(force, "old-2-keep")
     held = make_place(force, "old-3")
@@ -61,6 +62,7 @@ def test_retention_removes_old_items_except_those_on_legal_hold(
     assert Place.objects.get(pk=kept.pk).name == "anonymised"
     assert Place.objects.filter(pk=held.pk).exists()
     assert Place.objects.filter(pk=theirs.pk).exists()  # another force's policy, another run
+    assert sorted(removed) == ["old-1", "old-2-keep"]
 
     events = AuditEvent.objects.filter(action__startswith="retention.", force=force)
     assert {e.action for e in events} == {"retention.delete", "retention.anonymise"}
