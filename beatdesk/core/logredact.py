@@ -29,14 +29,16 @@ def redact(text: str) -> str:
 
 
 class RedactSecretsFilter(logging.Filter):
-    """Rewrites the record's message with secrets replaced; never drops a record."""
+    """Rewrites the record's message with secrets replaced and line breaks escaped; never
+    drops a record. Tracebacks keep their lines but lose their secrets too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not lose the log line
             message = str(record.msg)
-        cleaned = redact(message)
+        # One record, one line: text from the public cannot forge extra log lines.
+        cleaned = redact(message).replace("\x00", "").replace("\r", "\\r").replace("\n", "\\n")
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

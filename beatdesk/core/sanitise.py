@@ -43,3 +43,16 @@ def html_to_text(html: str) -> str:
         return ""
     stripped = nh3.clean(_BREAKS.sub("\n", html.replace("\x00", "")), tags=set())
     return unescape(stripped).strip()
+
+
+# C0 control characters other than tab and line feed: NUL breaks PostgreSQL text columns and
+# some exports; the rest have no meaning in a message.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Plain text from the public or a network, ready to store: no control characters, line
+    breaks as \\n. Everything else (bidi marks, emoji, long words) is kept and escaped on output."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -67,3 +67,11 @@ def test_other_tags_are_stripped_but_text_kept():
 def test_plain_text_for_search_and_counting():
     assert html_to_text("<p>a &amp; b<br>c</p><p>d</p>") == "a & b\nc\nd"
     assert MARKER not in html_to_text(PAYLOADS["script_tag"])
+
+
+def test_clean_text_removes_control_characters_and_keeps_the_rest():
+    from beatdesk.core.sanitise import clean_text
+
+    assert clean_text("a\x00b\x07c\r\nd\re\tf") == "abc\nd\ne\tf"
+    assert clean_text(PAYLOADS["rtl_override"]) == PAYLOADS["rtl_override"]
+    assert clean_text(PAYLOADS["unicode_mix"]) == PAYLOADS["unicode_mix"]

@@ -75,3 +75,14 @@ def test_a_password_typed_at_sign_in_is_not_in_the_database_or_logs(
     assert "login.failed" in dump.getvalue()  # the attempts were recorded...
     assert TOKEN not in dump.getvalue()  # ...without what was typed
     assert TOKEN not in log_output.getvalue()
+
+
+def test_text_from_the_public_cannot_forge_log_lines(log_output):
+    from beatdesk.core.tests.hostile import PAYLOADS
+
+    logging.getLogger("beatdesk.inbox.test").warning(
+        "Message text: %s", PAYLOADS["newline_log_forging"]
+    )
+    lines = log_output.getvalue().splitlines()
+    assert len(lines) == 1
+    assert "ok\\n2026-01-01 INFO forged log line" in lines[0]
