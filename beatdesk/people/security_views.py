@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -18,9 +18,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beatdesk.audit.services import audit_record
+from beatdesk.core.permissions import require
 from beatdesk.core.views import officer_required
 from beatdesk.people import twofactor
+from beatdesk.people.models import ForceRole
 from beatdesk.people.reauth import mark_recent_auth, recent_auth_required
+from beatdesk.people.selectors import officers_of_force
+from beatdesk.people.services import officer_set_active, officer_set_force_role
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -182,3 +186,61 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     twofactor.two_factor_remove(actor=request.officer, officer=request.officer)
     messages.success(request, "Two-factor authentication is off for your login.")
     return HttpResponseRedirect(reverse("people:security"))
+
+
+@officer_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Force admins: every officer of the force, with their roles and whether they can sign in."""
+    officer = request.officer
+    require(officer, "configure", officer.force)
+    officers = (
+        officers_of_force(force_id=officer.force_id, active_only=False)
+        .prefetch_related("memberships__district")
+        .order_by("surname", "first_name")
+    )
+    with_two_factor = set(
+        TOTPDevice.objects.filter(
+            user__officer_profile__force_id=officer.force_id, confirmed=True
+        ).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "people/staff.html",
+        {"staff": officers, "roles": ForceRole.choices, "with_two_factor": with_two_factor},
+    )
+
+
+@require_POST
+@officer_required
+@recent_auth_required
+def staff_change(request: HttpRequest, officer_id: int) -> HttpResponse:
+    """Change one officer's force role or disable them; both end the officer's sessions."""
+    actor = request.officer
+    target = get_object_or_404(
+        officers_of_force(force_id=actor.force_id, active_only=False), pk=officer_id
+    )
+    # Checked here as well as in the services, so the refusal is recorded outside their
+    # transaction (which a refusal rolls back).
+    require(actor, "manage", target)
+    try:
+        role = request.POST.get("force_role")
+        if role is not None and role != target.force_role:
+            officer_set_force_role(actor=actor, officer=target, force_role=role)
+            messages.success(
+                request, f"{target.public_name} is now: {target.get_force_role_display()}."
+            )
+        active = request.POST.get("active")
+        if active in {"yes", "no"} and (active == "yes") != target.is_active:
+            officer_set_active(
+                actor=actor,
+                officer=target,
+                active=active == "yes",
+                reason=request.POST.get("reason", "")[:300],
+            )
+            messages.success(
+                request,
+                f"{target.public_name} can {'now' if target.is_active else 'no longer'} sign in.",
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(reverse("people:staff"))

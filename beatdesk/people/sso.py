@@ -15,6 +15,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from beatdesk.audit.services import audit_record
 from beatdesk.people.models import User
+from beatdesk.people.reauth import mark_recent_auth
 
 
 def _claim_identity(claims: dict) -> str:
@@ -73,6 +74,9 @@ class OfficerOIDCBackend(OIDCAuthenticationBackend):
         # The provider's own second factor counts when its token says it was used.
         amr = payload.get("amr") or []
         self.request.session["beatdesk_sso_mfa"] = "mfa" in amr
+        # Signing in again at the provider confirms it is them (the library skips login()
+        # when the same user is already signed in, so the sign-in signal would not say so).
+        mark_recent_auth(self.request)
         return user
 
     def update_user(self, user: User, claims: dict) -> User:

@@ -17,6 +17,8 @@ urlpatterns = [
         name="two-factor-remove",
     ),
     path("security/recovery-codes/", security_views.recovery_codes_new, name="recovery-codes"),
+    path("staff/", security_views.staff_list, name="staff"),
+    path("staff/<int:officer_id>/", security_views.staff_change, name="staff-change"),
     path("sso/start/", sso.sso_start, name="sso-start"),
     path("sso/callback/", sso.sso_callback, name="sso-callback"),
 ]
