@@ -9,6 +9,19 @@ removes.
 Subject access: each app registers a ``SubjectAccessSource`` that lists what it holds about a
 network handle or email address in one force; ``beatdesk sar`` and the force admin's page put
 every section into one readable file.
+
+An app registers both in its ``data_protection.py``, for example the inbox::
+
+    register_retention(RetentionSource(
+        name="inbox.message",
+        description="Messages from the public, their attachments and search entries",
+        expired=lambda force, cutoff: Message.objects.filter(force=force, received_at__lt=cutoff),
+        expire=message_expire,  # deletes files and the search row, or blanks text and handle
+        held_by=lambda message: [("inbox.conversation", str(message.conversation_id))],
+    ))
+
+    @register_subject_access("inbox")
+    def messages_from(force, subject): ...  # -> Section(title, purpose, records)
 """
 
 from __future__ import annotations

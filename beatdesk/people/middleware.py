@@ -8,9 +8,11 @@ from django.urls import reverse
 from beatdesk.people.twofactor import has_two_factor, two_factor_required
 
 SSO_MFA_KEY = "beatdesk_sso_mfa"
-# Pages a signed-in person may reach before the second factor: the factor itself, enrolment
-# (it needs a password confirmation), and signing out.
-_OPEN_NAMES = ("people:login-verify", "people:two-factor-enrol", "people:reauth", "people:logout")
+# Pages a signed-in person may reach before the second factor. With an authenticator: only the
+# code page and signing out (enrolling another authenticator would bypass the one they have).
+# Without one, where the force requires it: enrolment and the password confirmation it needs.
+_OPEN_WITH_DEVICE = ("people:login-verify", "people:logout")
+_OPEN_FOR_ENROLMENT = ("people:two-factor-enrol", "people:reauth", "people:logout")
 _GUARDED_PREFIXES = ("/desk/", "/admin/", "/api/")
 
 
@@ -34,12 +36,16 @@ class TwoFactorMiddleware:
             and not user.is_verified()
             and not request.session.get(SSO_MFA_KEY)
         ):
-            open_paths = {reverse(name) for name in _OPEN_NAMES}
+            if has_two_factor(user):
+                open_paths = {reverse(n) for n in _OPEN_WITH_DEVICE}
+                target = "people:login-verify"
+            elif two_factor_required(user):
+                open_paths = {reverse(n) for n in _OPEN_FOR_ENROLMENT}
+                target = "people:two-factor-enrol"
+            else:
+                return self.get_response(request)
             if request.path not in open_paths:
-                if has_two_factor(user):
-                    return self._redirect(request, "people:login-verify")
-                if two_factor_required(user):
-                    return self._redirect(request, "people:two-factor-enrol")
+                return self._redirect(request, target)
         return self.get_response(request)
 
     @staticmethod

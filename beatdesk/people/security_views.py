@@ -136,6 +136,9 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     officer = user.officer
     if officer is None or not officer.is_active:
         return HttpResponseRedirect(reverse("people:login"))
+    if twofactor.has_two_factor(user) and not user.is_verified():
+        # Replacing an authenticator needs the current one first.
+        return HttpResponseRedirect(reverse("people:login-verify"))
     device = twofactor.pending_totp_device(user)
     error = ""
     if request.method == "POST":

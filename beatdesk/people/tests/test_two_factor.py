@@ -145,3 +145,19 @@ def test_a_force_admin_can_reset_a_lost_authenticator(
         two_factor_remove(actor=admin_other_force, officer=officer_york)
     two_factor_remove(actor=admin, officer=officer_york, reason="lost phone")
     assert not TOTPDevice.objects.filter(user=officer_york.user).exists()
+
+
+def test_a_password_alone_cannot_enrol_a_new_authenticator(client, enrolled):
+    """Someone with only the password must not replace the officer's authenticator."""
+    device, _ = enrolled
+    password_login(client, "officer_york")
+    for url in ("/desk/security/two-factor/", "/desk/reauth/", "/desk/security/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/desk/login/verify/"), url
+    response = client.post("/desk/security/two-factor/", {"code": "123456"})
+    assert response["Location"].startswith("/desk/login/verify/")
+    assert list(TOTPDevice.objects.filter(user=device.user).values_list("pk", flat=True)) == [
+        device.pk
+    ]
+    assert client.get("/desk/").status_code == 302
