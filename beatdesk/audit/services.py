@@ -169,3 +169,10 @@ def subject_access_export(
         reason=reason.strip()[:500],
     )
     return subject_access_text(force=force, subject=subject, sections=sections)
+
+
+def audit_read(*, actor: Officer, action: str, obj: Any, reason: str) -> AuditEvent:
+    """Record a sensitive read (opening personal data, an export) with the reader's reason."""
+    if not reason.strip():
+        raise ValidationError("Say why you need to see this; the reason is recorded.")
+    return audit_record(actor=actor, action=action, obj=obj, reason=reason.strip())

@@ -93,3 +93,18 @@ def test_export_is_scoped_to_the_force(client, admin, officer_other_force):
     login(client, admin)
     table = download(client.get("/desk/audit/export.csv", {"reason": "check"}))
     assert not any("secret.other_force" in cell for row in table for cell in row)
+
+
+def test_sensitive_reads_are_recorded_with_their_reason(client, admin, officer_york):
+    from django.core.exceptions import ValidationError
+
+    from beatdesk.audit.services import audit_read
+
+    with pytest.raises(ValidationError):
+        audit_read(actor=officer_york, action="officer.view_contact", obj=officer_york, reason=" ")
+    audit_read(
+        actor=officer_york, action="officer.view_contact", obj=officer_york, reason="Welfare check"
+    )
+    login(client, admin)
+    body = client.get("/desk/audit/", {"what": "officer.view_contact"}).content.decode()
+    assert "Welfare check" in body
