@@ -109,3 +109,17 @@ def test_unknown_pages_get_a_plain_404(client, force):
     response = client.get("/desk/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("beatdesk.core.tests.urls_refusal")
+def test_a_refusal_rolled_back_with_its_transaction_is_still_audited(client, officer_york):
+    login(client, officer_york)
+    response = client.get("/desk/refused/")
+    assert response.status_code == 403
+    assert "You cannot do that here" in response.content.decode()
+    events = AuditEvent.objects.filter(action="refused.view_audit", actor=officer_york)
+    assert events.count() == 1
+    from beatdesk.audit.chain import verify_chains
+
+    assert verify_chains().ok
