@@ -9,8 +9,12 @@ walked response must then match it.
 Rules checked for every request (GET, and POST carrying hostile extra fields):
 - never a server error;
 - a refusal is a 403 or 404 (or a redirect to sign in), and every 403 is in the audit trail;
-- nobody signed out gets a desk or API page;
-- a desk or API page never shows another force's data (its names appear nowhere in the body).
+- nobody signed out gets a desk page (or a URL marked ``private``);
+- a desk page never shows another force's data (its names appear nowhere in the body).
+
+URLs whose only arguments are ``force_slug`` (and ``district_slug``) get sample arguments from
+the tenancy table (own force and district, another district, another force, none); any other
+argument (``pk``, ``post_id``...) needs an entry in ``SAMPLES``.
 """
 
 from __future__ import annotations
@@ -78,7 +82,8 @@ class Sample:
         {} if scenario == "none" else None
     )
     allow: Callable[[str, str], bool] | None = None
-    public: bool = False  # may be read signed out (the hub)
+    public: bool = False  # may be read signed out (the hub, the public API)
+    private: bool = False  # outside /desk/ but for staff only (a staff API endpoint)
     methods: tuple[str, ...] = ("GET", "POST")
     extra: dict = field(default_factory=dict)  # query string for GET
 
@@ -138,6 +143,33 @@ def officer_kwargs(world: World, persona: str, scenario: str) -> dict | None:
         .first()
     )
     return {"officer_id": member.pk} if member else None
+
+
+def tenancy_kwargs(names: frozenset[str]):
+    """Sample arguments built from the tenancy arguments alone (force_slug, district_slug), for
+    URLs that take nothing else; any other argument needs an entry in SAMPLES."""
+
+    def build(world: World, persona: str, scenario: str) -> dict | None:
+        if "district_slug" in names:
+            kwargs = hub_district_kwargs(world, persona, scenario)
+            return None if kwargs is None else {k: v for k, v in kwargs.items() if k in names}
+        return hub_force_kwargs(world, persona, scenario)
+
+    return build
+
+
+TENANCY_ARGUMENTS = {"force_slug", "district_slug"}
+
+
+def sample_for(name: str, entry) -> Sample | None:
+    if name in SAMPLES:
+        return SAMPLES[name]
+    arguments = frozenset(entry.pattern.converters)
+    if not arguments:
+        return Sample()
+    if arguments <= TENANCY_ARGUMENTS and "force_slug" in arguments:
+        return Sample(kwargs=tenancy_kwargs(arguments))
+    return None  # test_every_url_with_arguments_has_samples reports it
 
 
 def signed_in(persona: str, scenario: str) -> bool:
@@ -211,7 +243,7 @@ def test_every_url_with_arguments_has_samples():
     missing = [
         f"{name} ({route})"
         for name, (route, entry) in sorted(project_urls().items())
-        if entry.pattern.converters and name not in SAMPLES
+        if sample_for(name, entry) is None
     ]
     assert not missing, (
         "These URLs take arguments but have no sample arguments in SAMPLES in "
@@ -258,7 +290,7 @@ def _check(response, *, name, url, persona, scenario, method, sample, refusals_b
         assert AuditEvent.objects.filter(outcome="refused").count() > refusals_before, (
             f"{where}: refused with 403 but nothing was written to the audit trail"
         )
-    is_private = url.startswith(("/desk/", "/api/")) and not sample.public
+    is_private = (url.startswith("/desk/") or sample.private) and not sample.public
     if persona == "anonymous" and is_private:
         assert status != 200, f"{where}: a signed-out visitor got a private page"
     if status == 200 and is_private and persona != "anonymous":
@@ -292,9 +324,9 @@ def test_boundary_walk(client, world, persona):
         client.force_login(user)
     walked = 0
     for name, (_route, entry) in sorted(urls.items()):
-        if name not in SAMPLES and entry.pattern.converters:
+        sample = sample_for(name, entry)
+        if sample is None:
             continue  # test_every_url_with_arguments_has_samples reports it
-        sample = SAMPLES.get(name, Sample())
         for scenario in SCENARIOS:
             kwargs = sample.kwargs(world, persona, scenario)
             if kwargs is None:
