@@ -8,7 +8,8 @@ walked response must then match it.
 
 Rules checked for every request (GET, and POST carrying hostile extra fields):
 - never a server error;
-- a refusal is a 403 or 404 (or a redirect to sign in), and every 403 is in the audit trail;
+- a refusal is a 403 or 404 (401 from the API, or a redirect to sign in), and every 403 is in
+  the audit trail;
 - nobody signed out gets a desk page (or a URL marked ``private``);
 - a desk page never shows another force's data (its names appear nowhere in the body).
 
@@ -278,40 +279,42 @@ def world(db):
     return World(forces=forces, districts=districts, home_district=home)
 
 
-OK_STATUSES = {200, 204, 301, 302, 400, 403, 404, 405, 429}
+# 401 is the API's refusal for a missing or bad token.
+OK_STATUSES = {200, 204, 301, 302, 400, 401, 403, 404, 405, 429}
 SIGN_IN_REDIRECTS = ("/desk/login/", "/desk/reauth/", "/desk/security/two-factor/")
 
 
-def _check(response, *, name, url, persona, scenario, method, sample, refusals_before):
+def _problems(response, *, name, url, persona, scenario, method, sample, refusals_before):
+    """Everything wrong with one response, as sentences (empty when it is right)."""
     where = f"{method} {url} ({name}) as {persona}, {scenario}"
     status = response.status_code
-    assert status in OK_STATUSES, f"{where}: unexpected status {status}"
-    if status == 403:
-        assert AuditEvent.objects.filter(outcome="refused").count() > refusals_before, (
-            f"{where}: refused with 403 but nothing was written to the audit trail"
-        )
+    problems = []
+    if status not in OK_STATUSES:
+        return [f"{where}: unexpected status {status}"]
+    if status == 403 and AuditEvent.objects.filter(outcome="refused").count() <= refusals_before:
+        problems.append(f"{where}: refused with 403 but nothing was written to the audit trail")
     is_private = (url.startswith("/desk/") or sample.private) and not sample.public
-    if persona == "anonymous" and is_private:
-        assert status != 200, f"{where}: a signed-out visitor got a private page"
+    if persona == "anonymous" and is_private and status == 200:
+        problems.append(f"{where}: a signed-out visitor got a private page")
     if status == 200 and is_private and persona != "anonymous":
         other = "riverford" if _own_force(persona) == "north-yorkshire" else "north-yorkshire"
-        body = (
-            response.content.decode(errors="replace")
-            if not response.streaming
-            else b"".join(response.streaming_content).decode(errors="replace")
-        )
-        for marker in FORCE_MARKERS[other]:
-            assert marker not in body, f"{where}: shows {marker!r}, which belongs to another force"
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        problems += [
+            f"{where}: shows {marker!r}, which belongs to another force"
+            for marker in FORCE_MARKERS[other]
+            if marker in body
+        ]
     if sample.allow is not None and method == "GET":
-        allowed = sample.allow(persona, scenario)
-        if allowed:
-            assert status == 200 or (
-                status == 302 and response["Location"].startswith(SIGN_IN_REDIRECTS)
-            ), f"{where}: should be allowed, got {status}"
-        else:
-            assert status in {403, 404} or (
-                status == 302 and response["Location"].startswith("/desk/login/")
-            ), f"{where}: should be refused, got {status}"
+        location = response.get("Location", "")
+        if sample.allow(persona, scenario):
+            if not (status == 200 or (status == 302 and location.startswith(SIGN_IN_REDIRECTS))):
+                problems.append(f"{where}: should be allowed, got {status}")
+        elif not (
+            status in {401, 403, 404} or (status == 302 and location.startswith("/desk/login/"))
+        ):
+            problems.append(f"{where}: should be refused, got {status}")
+    return problems
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -322,7 +325,7 @@ def test_boundary_walk(client, world, persona):
     user = None if persona == "anonymous" else User.objects.get(username=persona)
     if user is not None:
         client.force_login(user)
-    walked = 0
+    walked, problems = 0, []
     for name, (_route, entry) in sorted(urls.items()):
         sample = sample_for(name, entry)
         if sample is None:
@@ -341,7 +344,7 @@ def test_boundary_walk(client, world, persona):
                     response = client.get(url, sample.extra)
                 else:
                     response = client.post(url, HOSTILE_FIELDS)
-                _check(
+                problems += _problems(
                     response,
                     name=name,
                     url=url,
@@ -352,6 +355,7 @@ def test_boundary_walk(client, world, persona):
                     refusals_before=refusals_before,
                 )
                 walked += 1
+    assert not problems, "\n".join(problems)
     assert walked >= len(urls)
 
 
