@@ -15,5 +15,8 @@ urlpatterns = [
     path("", include("beatdesk.hub.urls")),
 ]
 
+# Refusals: the friendly 403 page, and the audit event even when a transaction rolled it back.
+handler403 = "beatdesk.core.views.permission_denied"
+
 if settings.SERVE_MEDIA:
     urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -63,8 +63,12 @@ def require(actor: Officer | None, action: str, obj: Any) -> None:
         return
     from beatdesk.audit.services import audit_refusal
 
-    audit_refusal(actor=actor, action=action, obj=obj)
-    raise PermissionDenied(f"You may not {action.replace('_', ' ')} this.")
+    event = audit_refusal(actor=actor, action=action, obj=obj)
+    refused = PermissionDenied(f"You may not {action.replace('_', ' ')} this.")
+    # A refusal inside a service's transaction is rolled back with it; the 403 handler
+    # (core.views.permission_denied) records it again if so.
+    refused.refusal = (actor, action, obj, event.pk if event is not None else None)
+    raise refused
 
 
 def registered_rules() -> dict[tuple[str, type], Rule]:

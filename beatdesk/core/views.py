@@ -29,3 +29,19 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page; makes sure the refusal is in the audit trail even if the transaction it
+    was recorded in was rolled back."""
+    from django.views.defaults import permission_denied as default_permission_denied
+
+    refusal = getattr(exception, "refusal", None)
+    if refusal is not None:
+        from beatdesk.audit.models import AuditEvent
+        from beatdesk.audit.services import audit_refusal
+
+        actor, action, obj, event_id = refusal
+        if event_id is None or not AuditEvent.objects.filter(pk=event_id).exists():
+            audit_refusal(actor=actor, action=action, obj=obj)
+    return default_permission_denied(request, exception)
