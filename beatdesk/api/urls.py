@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns: list = [path("", include("beatdesk.inbox.api"))]
