@@ -1,4 +1,7 @@
 from django.urls import include, path
 
 app_name = "api"
-urlpatterns: list = [path("", include("beatdesk.inbox.api"))]
+urlpatterns: list = [
+    path("", include("beatdesk.inbox.api")),
+    path("posts/", include("beatdesk.publishing.api")),
+]

@@ -420,11 +420,21 @@ def _attempt(
         )
     handler = _HANDLERS.get(delivery.action)
     if handler is None:
-        return Outcome(delivery, "retry", error=f"Nothing can build a {delivery.action!r} yet.",
-                       due_at=now + timedelta(minutes=5), attempted=False)  # fmt: skip
+        return Outcome(
+            delivery,
+            "retry",
+            error=f"Nothing can build a {delivery.action!r} yet.",
+            due_at=now + timedelta(minutes=5),
+            attempted=False,
+        )
     transport = transports.get(delivery.channel_id)
     if transport is None:
-        transport = transports[delivery.channel_id] = transport_for(delivery.channel)
+        try:
+            transport = transports[delivery.channel_id] = transport_for(delivery.channel)
+        except Exception as exc:
+            # A network whose transport is missing or misconfigured: keep the delivery.
+            logger.exception("no transport for channel %s", delivery.channel_id)
+            return _retry(delivery, f"Cannot reach {delivery.channel.network}: {exc}", now)
     try:
         payload = handler.build(delivery)
     except Exception as exc:
@@ -439,16 +449,24 @@ def _attempt(
         except AuthError as exc:
             return Outcome(delivery, "reconnect", error=str(exc))
         except Exception as exc:
-            return Outcome(delivery, "unknown", error=f"Could not check yet: {exc}"[:500],
-                           due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)))  # fmt: skip
+            return Outcome(
+                delivery,
+                "unknown",
+                error=f"Could not check yet: {exc}"[:500],
+                due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)),
+            )
         if found is not None:
             return Outcome(delivery, "sent", result=found, reconciled=True)
         # The network does not have it: sending now cannot make a second copy.
         delivery.needs_reconcile = False
 
     if _is_stale(delivery, now):
-        return Outcome(delivery, "held", attempted=False,
-                       error="Held back: it would go out later than the force allows.")  # fmt: skip
+        return Outcome(
+            delivery,
+            "held",
+            attempted=False,
+            error="Held back: it would go out later than the force allows.",
+        )
 
     try:
         if delivery.action == Delivery.Action.DELETE:
@@ -464,8 +482,12 @@ def _attempt(
             if exc.retry_after is not None
             else backoff_seconds(delivery.attempts + 1)
         )
-        outcome = Outcome(delivery, "retry", error=str(exc),
-                          due_at=now + timedelta(seconds=wait + random.uniform(0, 1)))  # fmt: skip
+        outcome = Outcome(
+            delivery,
+            "retry",
+            error=str(exc),
+            due_at=now + timedelta(seconds=wait + random.uniform(0, 1)),
+        )
         limited[delivery.channel_id] = outcome
         return outcome
     except AuthError as exc:
@@ -487,15 +509,23 @@ def _unknown(delivery: Delivery, error: str, now: datetime) -> Outcome:
     if delivery.action in (Delivery.Action.EDIT, Delivery.Action.DELETE):
         # Editing or deleting twice does no harm: just try again.
         return _retry(delivery, error, now)
-    return Outcome(delivery, "unknown", error=error,
-                   due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)))  # fmt: skip
+    return Outcome(
+        delivery,
+        "unknown",
+        error=error,
+        due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)),
+    )
 
 
 def _retry(delivery: Delivery, error: str, now: datetime) -> Outcome:
     if delivery.attempts + 1 >= MAX_ATTEMPTS:
         return Outcome(delivery, "failed", error=f"Gave up after {MAX_ATTEMPTS} attempts: {error}")
-    return Outcome(delivery, "retry", error=error,
-                   due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)))  # fmt: skip
+    return Outcome(
+        delivery,
+        "retry",
+        error=error,
+        due_at=now + timedelta(seconds=backoff_seconds(delivery.attempts + 1)),
+    )
 
 
 def _record_all(outcomes: list[Outcome], token: str) -> int:

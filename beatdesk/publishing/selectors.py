@@ -105,10 +105,13 @@ class Status:
     url: str = ""
 
 
-def delivery_status(delivery: Delivery) -> Status:
-    """What an officer needs to know about one delivery, in words."""
+def delivery_status(delivery: Delivery, *, zone=None) -> Status:
+    """What an officer needs to know about one delivery, in words, in the force's time zone."""
     state = delivery.state
-    when = timezone.localtime
+
+    def when(value):
+        return timezone.localtime(value, zone)
+
     if state == Delivery.State.SENT:
         return Status(
             "Sent",

@@ -5,9 +5,10 @@ saves in one transaction with its outbox rows, and writes an audit event."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -62,6 +63,21 @@ class _CleanImage:
     height: int
     extension: str
     alt_text: str
+
+
+def _permission_first(action: str, target: Callable[[dict], object]):
+    """Ask before the transaction opens, so a refusal's audit event is not rolled back with it
+    (the service asks again inside, on the locked row)."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(*, actor: Officer, **kwargs):
+            require(actor, action, target(kwargs))
+            return fn(actor=actor, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 # --- validation shared by compose and edit ----------------------------------------------------
@@ -216,6 +232,7 @@ def _send_now(ids: list[int]) -> None:
 # --- compose ---------------------------------------------------------------------------------
 
 
+@_permission_first("post", lambda kw: kw["account"])
 @transaction.atomic
 def post_create(
     *,
@@ -305,6 +322,7 @@ def post_create(
 # --- edit, delete, take down -----------------------------------------------------------------
 
 
+@_permission_first("edit", lambda kw: kw["post"])
 @transaction.atomic
 def post_edit(
     *,
@@ -397,6 +415,7 @@ def _remove(*, actor: Officer, post: Post, state: str, reason: str) -> int:
     return outbox.enqueue_followups(post=post, action=Delivery.Action.DELETE)
 
 
+@_permission_first("delete", lambda kw: kw["post"])
 @transaction.atomic
 def post_delete(*, actor: Officer, post: Post) -> Post:
     """The author deletes their post: gone from the hub at once, deleted on every network."""
@@ -410,6 +429,7 @@ def post_delete(*, actor: Officer, post: Post) -> Post:
     return post
 
 
+@_permission_first("take_down", lambda kw: kw["post"])
 @transaction.atomic
 def post_take_down(*, actor: Officer, post: Post, reason: str) -> Post:
     """A team lead or comms removes a post, with a reason the author is told."""
@@ -439,6 +459,7 @@ def post_take_down(*, actor: Officer, post: Post, reason: str) -> Post:
 # --- approval --------------------------------------------------------------------------------
 
 
+@_permission_first("approve", lambda kw: kw["post"])
 @transaction.atomic
 def post_approve(*, actor: Officer, post: Post) -> Post:
     """A team lead approves a post that was waiting; it goes out (or waits for its time)."""
@@ -462,6 +483,7 @@ def post_approve(*, actor: Officer, post: Post) -> Post:
     return post
 
 
+@_permission_first("approve", lambda kw: kw["post"])
 @transaction.atomic
 def post_return(*, actor: Officer, post: Post, reason: str) -> Post:
     """A team lead sends a post back to its author with what to change."""
@@ -493,6 +515,7 @@ def _scope(force: Force, account: Account | None):
     return deliveries.filter(channel__account=account) if account is not None else deliveries
 
 
+@_permission_first("pause_publishing", lambda kw: kw.get("account") or kw["force"])
 @transaction.atomic
 def publishing_pause(
     *, actor: Officer, force: Force, reason: str, account: Account | None = None
@@ -526,6 +549,7 @@ def publishing_pause(
     return pause
 
 
+@_permission_first("pause_publishing", lambda kw: kw["pause"].account or kw["pause"].force)
 @transaction.atomic
 def publishing_resume(*, actor: Officer, pause: PublishingPause) -> PublishingPause:
     """Lift a pause; what waited goes out, except where another pause still covers it."""
@@ -556,6 +580,7 @@ def publishing_resume(*, actor: Officer, pause: PublishingPause) -> PublishingPa
 # --- held deliveries, notifications -------------------------------------------------------------
 
 
+@_permission_first("confirm", lambda kw: kw["delivery"])
 @transaction.atomic
 def delivery_confirm(*, actor: Officer, delivery: Delivery, send: bool) -> Delivery:
     """Release a delivery held because it became stale (``send``), or cancel it."""

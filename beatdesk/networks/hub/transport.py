@@ -15,9 +15,6 @@ from beatdesk.networks.base import (
     TextRules,
 )
 
-# The hub shows a whole post on its own page; this only keeps absurd lengths out.
-HUB_LIMIT = 5000
-
 
 def permalink(force_slug: str, post_id: int) -> str:
     return f"/{force_slug}/posts/{post_id}/"
@@ -33,7 +30,9 @@ class HubTransport:
         self.channel = channel
 
     def text_rules(self) -> TextRules:
-        return TextRules(network="hub", limit=HUB_LIMIT, method="characters")
+        from beatdesk.networks.text import rules_for
+
+        return rules_for(self.channel)
 
     def _post_id(self, post: OutgoingPost) -> int:
         from beatdesk.publishing.models import Delivery

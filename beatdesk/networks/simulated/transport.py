@@ -62,7 +62,6 @@ class SimulatedTransport:
     network = "simulated"
     supports_edit = True
     supports_delete = True
-    LIMIT = 500
 
     def __init__(self, channel: Channel, *, rng: random.Random | None = None):
         self.channel = channel
@@ -71,7 +70,9 @@ class SimulatedTransport:
         self.state = mode_for(channel.force_id)
 
     def text_rules(self) -> TextRules:
-        return TextRules(network="simulated", limit=self.LIMIT, method="characters")
+        from beatdesk.networks.text import rules_for
+
+        return rules_for(self.channel)
 
     # --- failure injection -----------------------------------------------------------------
 

@@ -10,6 +10,12 @@ from beatdesk.publishing import outbox
 from beatdesk.publishing.services import PartInput, post_create
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded images go to a throwaway folder, not the install's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 class Clock:
     """The outbox's time, moved forward by tests instead of sleeping."""
 
