@@ -25,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-import regex
 from atproto import Client, models
 from atproto_client import exceptions as sdk
 from atproto_client.client.session import Session, SessionEvent
@@ -47,6 +46,7 @@ from beatdesk.networks.base import (
     TextRules,
     TransportError,
 )
+from beatdesk.networks.text import DEFAULT_RULES, measure, too_long_message
 
 if TYPE_CHECKING:
     from beatdesk.forces.models import Channel
@@ -56,7 +56,7 @@ logger = logging.getLogger("beatdesk.networks.bluesky")
 DEFAULT_SERVICE = "https://bsky.social"
 PUBLIC_WEB = "https://bsky.app"
 POST_COLLECTION = "app.bsky.feed.post"
-RULES = TextRules(network="bluesky", limit=300, method="graphemes", byte_limit=3000, max_images=4)
+RULES: TextRules = DEFAULT_RULES["bluesky"]
 # app.bsky.embed.images accepts images up to this size.
 MAX_IMAGE_BYTES = 1_000_000
 WRITE_POINTS_PER_HOUR = 5000
@@ -114,10 +114,6 @@ def profile_url(handle_or_did: str) -> str:
 
 def post_url(handle_or_did: str, uri: str) -> str:
     return f"{PUBLIC_WEB}/profile/{handle_or_did}/post/{split_uri(uri)[2]}"
-
-
-def count_graphemes(text: str) -> int:
-    return len(regex.findall(r"\X", text))
 
 
 # --- Errors -------------------------------------------------------------------------------
@@ -289,13 +285,10 @@ class BlueskyTransport:
         return RULES
 
     def _check_text(self, text: str) -> None:
-        graphemes = count_graphemes(text)
-        size = len(text.encode())
-        if graphemes > RULES.limit or size > (RULES.byte_limit or size):
-            raise PermanentError(
-                f"Too long for Bluesky: {graphemes} of {RULES.limit} characters, "
-                f"{size} of {RULES.byte_limit} bytes."
-            )
+        # The same count the composer showed (networks.text), so nothing it accepted is refused.
+        problem = too_long_message(measure(text, RULES))
+        if problem:
+            raise PermanentError(problem)
 
     def _spend(self, points: int) -> None:
         """Count write points against the hourly budget; RateLimited if they would exceed it."""

@@ -241,7 +241,6 @@ def test_a_refused_post_is_permanent(channel):
 def test_text_over_300_graphemes_is_refused_before_anything_is_sent(channel):
     pds = FakePds()
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one grapheme, 18 bytes
-    assert bluesky.count_graphemes(family * 300) == 300
     transport(channel, pds)._check_text(family * 150)
     with pytest.raises(PermanentError, match="bytes"):
         transport(channel, pds).publish(a_post(family * 200))
