@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
 
 from beatdesk.forces.models import Channel
 from beatdesk.jobs.registry import job
@@ -56,11 +57,11 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
     try:
         result = fetch(cursor=cursor)
     except AuthError as exc:
-        from beatdesk.forces.services import channel_set_state
+        # The outbox's own path: the channel is marked and the account's leads are told.
+        from beatdesk.publishing.outbox import _needs_reconnect
 
-        channel_set_state(
-            actor=None, channel=channel, state=Channel.State.NEEDS_RECONNECT, reason=str(exc)
-        )
+        with transaction.atomic():
+            _needs_reconnect(channel, str(exc))
         logger.warning("channel %s needs reconnecting: %s", channel.pk, exc)
         return 0
     except RateLimited as exc:

@@ -184,3 +184,24 @@ def bluesky_channel(bluesky_network, bluesky_account, admin, account):
         app_password=bluesky_network.app_password(bluesky_account),
         service=bluesky_network.pds,
     )
+
+
+@pytest.fixture
+def mocked_channel(admin, account):
+    """York's Bluesky channel, connected with a stored session, on the fake PDS."""
+    from beatdesk.networks.services import channel_connect
+
+    from .fakes import DID, PDS, STORED_SESSION
+
+    return channel_connect(
+        actor=admin,
+        account=account("york"),
+        network="bluesky",
+        credentials={
+            "identifier": "york.police.example",
+            "app_password": "abcd-efgh-ijkl-mnop",
+            "session": STORED_SESSION,
+        },
+        config={"service": PDS, "did": DID},
+        handle="york.police.example",
+    )

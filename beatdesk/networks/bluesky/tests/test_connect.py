@@ -64,12 +64,13 @@ def test_a_wrong_app_password_is_explained_and_nothing_is_saved(
 
 
 def test_a_revoked_app_password_marks_the_channel_needs_reconnect_on_the_next_poll(
-    bluesky_network, bluesky_account, bluesky_channel
+    bluesky_network, bluesky_account, bluesky_channel, lead_york
 ):
     from atproto import models
 
     from beatdesk.jobs.registry import run_due
     from beatdesk.networks.services import channel_credentials_store
+    from beatdesk.publishing.models import Notification
 
     owner = bluesky_account.client(bluesky_network)
     names = [p.name for p in owner.com.atproto.server.list_app_passwords().passwords]
@@ -87,3 +88,8 @@ def test_a_revoked_app_password_marks_the_channel_needs_reconnect_on_the_next_po
     channel = Channel.objects.get(pk=bluesky_channel.pk)
     assert channel.state == Channel.State.NEEDS_RECONNECT
     assert "Bluesky" in channel.state_reason
+    # York's team lead is told.
+    told = Notification.objects.get(officer=lead_york)
+    assert told.text.startswith("York Police on Bluesky needs reconnecting")
+    # Nothing is tried against it until it is reconnected.
+    assert run_due(only={"networks.poll"}) == 0

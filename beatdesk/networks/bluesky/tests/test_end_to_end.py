@@ -166,6 +166,7 @@ def test_delete_removes_the_post_and_profile_reads_the_account(
         OutgoingPost(key=str(uuid.uuid4()), parts=(OutgoingPart(text="Posted in error"),))
     )
     transport.delete(sent.network_id)
+    bluesky_network.process_all()
     post = OutgoingPost(key="gone", parts=(OutgoingPart(text="Posted in error"),))
     assert transport.reconcile(post, sent_after=datetime.now(UTC)) is None
     rkey = sent.network_id.rsplit("/", 1)[1]
