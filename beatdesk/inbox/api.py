@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 
 from beatdesk.core.context import Origin, current_origin, origin
 from beatdesk.forces.models import Account, Channel
-from beatdesk.inbox.models import InboxApiKey
-from beatdesk.inbox.services import message_ingest
+from beatdesk.inbox.ingest import messages_ingest
+from beatdesk.inbox.models import InboxApiKey, Message
+from beatdesk.inbox.selectors import force_triage_data
 
 MAX_BATCH = 500
 
@@ -66,6 +67,9 @@ def _parse(item: object, accounts: dict[str, Account], channels: dict) -> dict:
     channel = channels.get((account.pk, network))
     if channel is None:
         raise ValidationError(f"The account {account.slug!r} has no {network!r} channel.")
+    kind = str(item.get("kind") or "mention")
+    if kind not in Message.Kind.values:
+        raise ValidationError(f"'kind' must be one of {', '.join(Message.Kind.values)}.")
     received_at = None
     if item.get("received_at"):
         received_at = parse_datetime(str(item["received_at"]))
@@ -80,7 +84,7 @@ def _parse(item: object, accounts: dict[str, Account], channels: dict) -> dict:
         "text": text,
         "author_handle": str(item.get("author_handle") or "")[:200],
         "author_name": str(item.get("author_name") or "")[:200],
-        "kind": str(item.get("kind") or "mention"),
+        "kind": kind,
         "in_reply_to": str(item["in_reply_to"])[:200] if item.get("in_reply_to") else None,
         "received_at": received_at,
     }
@@ -102,6 +106,7 @@ def messages(request: HttpRequest) -> JsonResponse:
     if len(items) > MAX_BATCH:
         return _error(400, f"At most {MAX_BATCH} messages per request.")
     force = key.force
+    data = force_triage_data(force_id=force.pk)
     accounts = {a.slug: a for a in Account.objects.filter(force=force, is_active=True)}
     channels = {(c.account_id, c.network): c for c in Channel.objects.filter(force=force)}
     parsed, errors = [], []
@@ -112,26 +117,24 @@ def messages(request: HttpRequest) -> JsonResponse:
             errors.append({"index": index, "error": " ".join(exc.messages)})
     if errors:
         return _error(400, "Some messages are invalid; none were stored.", errors=errors)
-    results = []
     here = current_origin()
     with origin(Origin(channel="api", ip=here.ip, request_id=here.request_id)):
-        for fields in parsed:
-            try:
-                message = message_ingest(force=force, **fields)
-            except ValidationError as exc:
-                results.append({"error": " ".join(exc.messages)})
-                continue
-            results.append(
-                {
-                    "id": message.pk,
-                    "conversation": message.conversation_id,
-                    "duplicate": getattr(message, "was_duplicate", False),
-                    "category": message.category,
-                    "priority": message.priority,
-                    "district": message.district.slug if message.district_id else None,
-                    "reasons": message.reasons,
-                }
-            )
+        try:
+            stored = messages_ingest(force=force, items=parsed)
+        except ValidationError as exc:
+            return _error(400, " ".join(exc.messages))
+    results = [
+        {
+            "id": message.pk,
+            "conversation": message.conversation_id,
+            "duplicate": getattr(message, "was_duplicate", False),
+            "category": message.category,
+            "priority": message.priority,
+            "district": data.district_slugs.get(message.district_id),
+            "reasons": message.reasons,
+        }
+        for message in stored
+    ]
     InboxApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return JsonResponse({"messages": results}, status=201)
 

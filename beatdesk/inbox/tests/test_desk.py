@@ -394,3 +394,26 @@ def test_presence_shows_who_else_has_it_open_and_is_replying(
            in_reply_to=conversation.messages.first().network_id)  # fmt: skip
     changed = client.post(reverse("inbox:presence", args=[conversation.pk]), {"version": 0})
     assert "This conversation changed since you opened it" in changed.content.decode()
+
+
+def test_breaching_view_shows_conversations_past_their_target(client, officer_york, ingest):
+    from datetime import timedelta
+
+    late = ingest("Question asked long ago?", network_id="old")
+    ingest("Question asked just now?", network_id="new")
+    Conversation.objects.filter(pk=late.conversation_id).update(
+        target_at=late.received_at - timedelta(minutes=5)
+    )
+    login(client, officer_york)
+    page = client.get(reverse("inbox:inbox"), {"view": "breaching"}).content.decode()
+    assert "long ago" in page and "just now" not in page
+    assert "overdue by" in page
+
+
+def test_the_demo_seeds_messages_through_ingestion_with_one_emergency(force):
+    from beatdesk.inbox.demo import seed_demo
+
+    seed_demo(force)
+    assert Message.objects.filter(direction="in").count() == 5
+    assert Conversation.objects.filter(is_emergency=True).count() == 1
+    assert SavedReply.objects.filter(purpose="crime_report").exists()

