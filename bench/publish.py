@@ -57,9 +57,9 @@ def child(args: argparse.Namespace) -> dict:
     }
     accounts = {slug: Account.objects.get(force=force, slug=slug) for slug in officers}
 
-    # 1. Throughput: posts scheduled a minute ahead, then the worker sends them all at once.
+    # 1. Throughput: posts scheduled an hour ahead, then the worker sends them all at once.
     start = timezone.now()
-    when = start + timedelta(minutes=1)
+    when = start + timedelta(hours=1)
     slugs = list(officers)
     t0 = time.perf_counter()
     for n in range(args.posts):

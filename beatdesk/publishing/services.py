@@ -293,9 +293,13 @@ def post_create(
                 mime_type=image.mime_type,
                 alt_text=image.alt_text,
             )
-    _save_tags(post, tag_list)
-    post.districts.set(districts)
-    post.places.set(places)
+    # A new post has no tags or areas yet: add only what there is (no needless queries).
+    if tag_list:
+        _save_tags(post, tag_list)
+    if districts:
+        post.districts.add(*districts)
+    if places:
+        post.places.add(*places)
     audit_record(
         actor=actor,
         action="post.create",
@@ -341,7 +345,12 @@ def post_edit(
     texts = [text.strip() for text in texts]
     now = outbox.clock()
     errors = _check_texts(texts, post.signature, post.account)
-    if post.state in (Post.State.SCHEDULED, Post.State.PENDING_APPROVAL, Post.State.RETURNED):
+    reschedule = scheduled_for != post.scheduled_for and post.state in (
+        Post.State.SCHEDULED,
+        Post.State.PENDING_APPROVAL,
+        Post.State.RETURNED,
+    )
+    if reschedule:
         errors += _check_schedule(scheduled_for, now=now)
     tag_list = parse_tags(tags) if tags is not None else None
     areas = (
@@ -372,7 +381,7 @@ def post_edit(
     if post.state == Post.State.RETURNED:
         post.state = Post.State.PENDING_APPROVAL
         post.review_note = ""
-    if post.state in (Post.State.SCHEDULED, Post.State.PENDING_APPROVAL):
+    if reschedule and post.state in (Post.State.SCHEDULED, Post.State.PENDING_APPROVAL):
         if scheduled_for is not None and scheduled_for <= now:
             scheduled_for = None
         post.scheduled_for = scheduled_for

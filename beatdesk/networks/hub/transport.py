@@ -1,5 +1,7 @@
 """The hub: the force's own site. Publishing there is a row becoming public, so it never fails
-for network reasons and never waits; the link is the post's permalink on the hub."""
+for network reasons and never waits; the link is the post's permalink on the hub. Replies to
+messages from the hub's contact form are kept and shown by the inbox; sending one here records
+that it went out."""
 
 from __future__ import annotations
 
@@ -34,18 +36,20 @@ class HubTransport:
 
         return rules_for(self.channel)
 
-    def _post_id(self, post: OutgoingPost) -> int:
+    def publish(self, post: OutgoingPost) -> SendResult:
         from beatdesk.publishing.models import Delivery
 
-        post_id = Delivery.objects.filter(key=post.key).values_list("post_id", flat=True).first()
-        if post_id is None:
-            raise PermanentError("The hub publishes posts only, not replies.")
-        return post_id
-
-    def publish(self, post: OutgoingPost) -> SendResult:
-        post_id = self._post_id(post)
-        force_slug = self.channel.force.slug
-        return SendResult(network_id=f"hub-{post_id}", url=permalink(force_slug, post_id))
+        found = Delivery.objects.filter(key=post.key).values_list("post_id", "reply_ref").first()
+        if found is None:
+            raise PermanentError("The hub has no delivery with this key.")
+        post_id, reply_ref = found
+        if post_id is not None:
+            return SendResult(
+                network_id=f"hub-{post_id}", url=permalink(self.channel.force.slug, post_id)
+            )
+        # A reply to a message sent through the hub's own form: the inbox keeps and shows it,
+        # so sending it on the hub only records that it went out.
+        return SendResult(network_id=f"hub-reply-{reply_ref or post.key}")
 
     def edit(self, network_id: str, post: OutgoingPost) -> SendResult:
         return self.publish(post)

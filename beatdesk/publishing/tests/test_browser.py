@@ -85,3 +85,27 @@ def test_officer_scarborough_cannot_post_on_york(page, force):
     response = page.goto("/desk/publishing/new/york/")
     assert response.status == 403
     assert not Post.objects.exists()
+
+
+def test_comms_pauses_publishing_and_makes_the_network_fail_from_accessible_pages(page, force):
+    browser_login(page, "comms")
+    page.goto("/desk/publishing/pauses/")
+    assert axe_violations(page) == []
+    page.get_by_label("Where").select_option(label="York Police")
+    page.get_by_label("Reason").fill("Serious incident in York city centre")
+    page.get_by_role("button", name="Pause publishing").click()
+    assert (
+        "York Police: Serious incident in York city centre"
+        in page.locator("#active-pauses").inner_text()
+    )
+    page.goto("/desk/publishing/simulated/")
+    assert axe_violations(page) == []
+    page.get_by_label("Rate limited (HTTP 429 with Retry-After)").check()
+    page.get_by_role("button", name="Apply").click()
+    assert page.locator("#current-mode").inner_text() == "Rate limited (HTTP 429 with Retry-After)"
+    page.goto("/desk/publishing/")
+    assert "Publishing is paused on York Police" in page.content()
+    assert axe_violations(page) == []
+    page.goto("/desk/publishing/pauses/")
+    page.get_by_role("button", name="Resume York Police").click()
+    assert "Publishing is running normally." in page.content()

@@ -295,3 +295,41 @@ def test_send_result_shape_is_stored(force, officer_york, account, compose, drai
     stored = SimulatedPost.objects.get(key=str(simulated(post).key))
     assert stored.parts == ["One\n^JH", "Two\n^JH"]
     assert isinstance(SendResult(network_id="x"), SendResult)
+
+
+def test_a_post_deleted_while_it_was_being_sent_is_deleted_there_too(
+    officer_york, account, compose, clock, monkeypatch
+):
+    from beatdesk.publishing import services
+
+    post = compose(officer_york, account("york"), "Sent as it was deleted")
+    real_publish = SimulatedTransport.publish
+
+    def publish_while_author_deletes(self, payload):
+        result = real_publish(self, payload)
+        services.post_delete(actor=officer_york, post=post)
+        return result
+
+    monkeypatch.setattr(SimulatedTransport, "publish", publish_while_author_deletes)
+    outbox.run_outbox()
+    monkeypatch.setattr(SimulatedTransport, "publish", real_publish)
+    outbox.run_outbox()
+    stored = SimulatedPost.objects.get()
+    assert stored.deleted_at is not None
+    assert post.deliveries.get(action="delete", channel__network="simulated").state == "sent"
+
+
+def test_the_hub_accepts_replies_to_its_own_form(force, account, drain, clock):
+    outbox.register_payload(
+        "reply",
+        build=lambda d: OutgoingPost(key=str(d.key), parts=(OutgoingPart(text="Thursday 6pm"),)),
+    )
+    try:
+        hub = Channel.objects.get(account=account("york"), network="hub")
+        delivery = outbox.enqueue_reply(channel=hub, reply_ref="41")
+        drain()
+        delivery.refresh_from_db()
+        assert delivery.state == Delivery.State.SENT
+        assert delivery.network_id == "hub-reply-41"
+    finally:
+        outbox._HANDLERS.pop("reply", None)

@@ -169,3 +169,29 @@ def test_a_stale_delivery_is_held_until_a_person_confirms(
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.SENT
     assert AuditEvent.objects.filter(action="delivery.release", actor=lead_york).exists()
+
+
+def test_a_post_held_by_a_pause_past_its_time_can_still_be_corrected(
+    comms, officer_york, account, compose, drain, clock, force
+):
+    post = compose(
+        officer_york,
+        account("york"),
+        "Fun run Sunday",
+        scheduled_for=clock.now + timedelta(minutes=5),
+    )
+    services.publishing_pause(actor=comms, force=force, reason="Incident")
+    clock.advance(minutes=30)
+    services.post_edit(
+        actor=officer_york, post=post, texts=["Fun run postponed"], scheduled_for=post.scheduled_for
+    )
+    assert post.parts.get().text == "Fun run postponed"
+
+
+def test_rescheduling_moves_the_deliveries(officer_york, account, compose, clock):
+    post = compose(
+        officer_york, account("york"), "Later", scheduled_for=clock.now + timedelta(hours=1)
+    )
+    later = clock.now + timedelta(hours=3)
+    services.post_edit(actor=officer_york, post=post, texts=["Later"], scheduled_for=later)
+    assert set(post.deliveries.values_list("due_at", flat=True)) == {later}
