@@ -27,15 +27,22 @@ POLL_SECONDS = 60
 
 
 def _ingest_function() -> Callable | None:
-    """The inbox's ingestion service, when the inbox is installed."""
+    """The inbox's ingestion of one page of messages, when the inbox is installed."""
     try:
-        from beatdesk.inbox.ingest import message_ingest
+        from beatdesk.inbox import ingest
     except ImportError:
-        try:
-            from beatdesk.inbox.services import message_ingest  # type: ignore[attr-defined,no-redef]
-        except ImportError:
-            return None
-    return message_ingest
+        return None
+    batch = getattr(ingest, "messages_ingest", None)
+    if batch is not None:
+        return batch
+    single = getattr(ingest, "message_ingest", None)
+    if single is None:
+        return None
+
+    def one_by_one(*, force, items: list[dict]) -> list:
+        return [single(force=force, **item) for item in items]
+
+    return one_by_one
 
 
 def _resting_key(channel: Channel) -> str:
@@ -72,18 +79,23 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
     except TransportError as exc:
         logger.warning("polling channel %s failed, trying again later: %s", channel.pk, exc)
         return 0
-    for message in result.messages:
+    if result.messages:
         ingest(
             force=channel.force,
-            channel=channel,
-            network_id=message.network_id,
-            text=message.text,
-            author_handle=message.author_handle,
-            author_name=message.author_name,
-            kind=message.kind,
-            in_reply_to=message.in_reply_to,
-            received_at=message.created_at,
-            raw_html=message.raw_html,
+            items=[
+                {
+                    "channel": channel,
+                    "network_id": message.network_id,
+                    "text": message.text,
+                    "author_handle": message.author_handle,
+                    "author_name": message.author_name,
+                    "kind": message.kind,
+                    "in_reply_to": message.in_reply_to,
+                    "received_at": message.created_at,
+                    "raw_html": message.raw_html,
+                }
+                for message in result.messages
+            ],
         )
     if result.cursor != cursor:
         channel_cursor_store(channel=channel, cursor=result.cursor)
