@@ -20,6 +20,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed node_modules/.installed
 	@scripts/ensure-chromium
+	@scripts/bluesky-devenv
 	@scripts/test $(ARGS)
 
 lint: $(VENV)/.installed

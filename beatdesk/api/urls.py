@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("beatdesk.inbox.api")),
+    path("posts/", include("beatdesk.publishing.api")),
+]

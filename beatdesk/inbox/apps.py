@@ -7,5 +7,7 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         from beatdesk.core.apps import load_app_modules
+        from beatdesk.inbox import signals
 
         load_app_modules(self)
+        signals.connect()

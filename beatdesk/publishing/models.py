@@ -177,6 +177,15 @@ class Delivery(models.Model):
     url = models.URLField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the claiming worker; the rows it wins carry its token (one UPDATE claims a batch).
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+    # The last send may have reached the network: read back before sending again.
+    needs_reconcile = models.BooleanField(default=False)
+    # A person confirmed that this late delivery should still go out (see HELD).
+    stale_confirmed = models.BooleanField(default=False)
+    # For edits and deletions: the network's id of what we published there.
+    target_id = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
@@ -194,3 +203,54 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} on {self.channel} ({self.get_state_display()})"
+
+
+class PublishingPause(models.Model):
+    """Comms stopped publishing force-wide (no account) or on one account; active until resumed."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "forces.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    paused_by = models.ForeignKey("people.Officer", on_delete=models.PROTECT, related_name="+")
+    paused_at = models.DateTimeField(auto_now_add=True)
+    resumed_by = models.ForeignKey(
+        "people.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-paused_at"]
+        indexes = [models.Index(fields=["force", "resumed_at"], name="pause_active")]
+
+    def __str__(self) -> str:
+        where = self.account.name if self.account_id else "the whole force"
+        return f"Publishing paused on {where}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resumed_at is None
+
+
+class Notification(models.Model):
+    """Something an officer must be told in the desk: a post taken down or returned, a channel
+    that needs reconnecting, a post waiting for approval."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(
+        "people.Officer", on_delete=models.CASCADE, related_name="notifications"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=600)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["officer", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
