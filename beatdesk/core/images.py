@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import IO, Any
@@ -61,6 +62,17 @@ def _too_big(size: int, max_bytes: int) -> ImageRejected:
         f"The image is {_megabytes(size)}; the limit is {_megabytes(max_bytes)}.",
         code="too_big",
     )
+
+
+def _too_many_pixels(max_pixels: int) -> ImageRejected:
+    return ImageRejected(
+        f"The image has too many pixels; the limit is {_megapixels(max_pixels)} megapixels.",
+        code="too_many_pixels",
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".rstrip("0").rstrip(".")
 
 
 def _read(data: Any, max_bytes: int) -> bytes:
@@ -134,19 +146,17 @@ def sanitise_image(
         raise ImageRejected(EMPTY, code="empty")
 
     with warnings.catch_warnings():
-        # Pillow only warns between its limit and twice it; we treat that as a refusal too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow warns between its own limit (about 89 megapixels) and twice it, and refuses
+        # above; we check the header's size against our lower limit ourselves, below, so the
+        # message can say how big the image is.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(raw), formats=list(ACCEPTED_FORMATS))
         except UnidentifiedImageError:
             raise ImageRejected(NOT_AN_IMAGE, code="not_an_image") from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageRejected(
-                f"The image has too many pixels; the limit is {max_pixels // 1_000_000} "
-                "megapixels.",
-                code="too_many_pixels",
-            ) from None
-        except (OSError, SyntaxError, ValueError):
+        except Image.DecompressionBombError:
+            raise _too_many_pixels(max_pixels) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
             raise ImageRejected(DAMAGED, code="damaged") from None
 
         with image:
@@ -157,20 +167,19 @@ def sanitise_image(
             if width * height > max_pixels:
                 raise ImageRejected(
                     f"The image is {width:,} by {height:,} pixels; the limit is "
-                    f"{max_pixels // 1_000_000} megapixels.",
+                    f"{_megapixels(max_pixels)} megapixels.",
                     code="too_many_pixels",
                 )
-            if getattr(image, "is_animated", False) and getattr(image, "n_frames", 1) > 1:
+            # Cameras write MPO (a JPEG with a second, depth or preview, picture after it): the
+            # first picture is the photo. Anything else with several frames is an animation.
+            still = image.format == "MPO"
+            if not still and getattr(image, "is_animated", False):
                 raise ImageRejected(ANIMATED, code="animated")
             try:
                 image.load()
                 clean, fmt = _clean_pixels(image)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                raise ImageRejected(
-                    f"The image has too many pixels; the limit is {max_pixels // 1_000_000} "
-                    "megapixels.",
-                    code="too_many_pixels",
-                ) from None
+            except Image.DecompressionBombError:
+                raise _too_many_pixels(max_pixels) from None
             except (OSError, SyntaxError, ValueError, EOFError):
                 raise ImageRejected(DAMAGED, code="damaged") from None
 
@@ -197,7 +206,11 @@ def _clean_pixels(image: Image.Image) -> tuple[Image.Image, str]:
     with the format to encode them in (PNG for transparency and palette graphics)."""
     transparent = _has_transparency(image)
     palette = image.mode in ("P", "1") and not transparent
-    upright = ImageOps.exif_transpose(image) or image
+    try:
+        upright = ImageOps.exif_transpose(image) or image
+    except (SyntaxError, ValueError, TypeError, KeyError, OSError, struct.error):
+        # Unreadable EXIF: the picture stays as stored; the EXIF is dropped all the same.
+        upright = image
     if upright is image:
         upright = image.copy()
         upright.info = dict(image.info)
@@ -225,3 +238,43 @@ def _clean_pixels(image: Image.Image) -> tuple[Image.Image, str]:
     bare.paste(upright)
     bare.info = {}
     return bare, "PNG" if (transparent or palette) else "JPEG"
+
+
+def shrink_image(
+    content: bytes, *, max_bytes: int, max_side: int = MAX_SIDE, min_side: int = 320
+) -> CleanImage:
+    """An image made to fit a network's own byte limit (Bluesky takes 1,000,000 bytes): first a
+    lower JPEG quality, then fewer pixels, never below ``min_side`` on the longer side.
+
+    The content goes through ``sanitise_image`` first, so whatever it is given comes out
+    checked and bare."""
+    clean = sanitise_image(content, max_bytes=max(len(content), MAX_BYTES), max_side=max_side)
+    if len(clean.content) <= max_bytes:
+        return clean
+    fmt = "PNG" if clean.mime_type == "image/png" else "JPEG"
+    with Image.open(io.BytesIO(clean.content)) as opened:
+        image = opened.copy()
+    image.info = {}
+    while True:
+        for quality in (75, 65, 55) if fmt == "JPEG" else (None,):
+            out = io.BytesIO()
+            if quality is None:
+                image.save(out, "PNG", compress_level=6)
+            else:
+                image.save(out, "JPEG", quality=quality, optimize=True)
+            if out.tell() <= max_bytes:
+                return CleanImage(
+                    content=out.getvalue(),
+                    mime_type=clean.mime_type,
+                    width=image.width,
+                    height=image.height,
+                    extension=clean.extension,
+                )
+        side = int(max(image.size) * 0.75)
+        if side < min_side:
+            raise ImageRejected(
+                f"The image cannot be made smaller than {_megabytes(max_bytes)} without losing "
+                "too much detail. Choose a simpler or smaller image.",
+                code="too_big",
+            )
+        image.thumbnail((side, side), Image.Resampling.LANCZOS)

@@ -21,6 +21,7 @@ Sources (see docs/decisions/0020-text-rules.md):
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable
@@ -135,12 +136,17 @@ _QUERY_CHAR = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]"
 _QUERY_END = r"[a-z0-9\-_&=#/]"
 
 
-_ASCII_HOST = r"(?:[a-z0-9](?:[a-z0-9_\-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\."
+# Labels are at most 63 characters and a host has at most ten labels before the domain
+# name: real hosts fit, and the bounds keep matching linear on text like "a.a.a.a..." that
+# would otherwise make every keystroke in the composer re-scan the whole text.
+_ASCII_LABEL = r"[a-z0-9](?:[a-z0-9_\-]{0,61}[a-z0-9])?"
+_ASCII_NAME = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_ASCII_HOST = rf"(?:{_ASCII_LABEL}\.){{0,10}}{_ASCII_NAME}\."
 # After a scheme, twitter-text also accepts internationalised names (e.g. 例え.jp).
-_ANY_HOST = (
-    r"(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}_\-]*[\p{L}\p{M}\p{N}])?\.)*"
-    r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}\-]*[\p{L}\p{M}\p{N}])?\."
-)
+_WORD_CHAR = r"[\p{L}\p{M}\p{N}]"
+_ANY_LABEL = rf"{_WORD_CHAR}(?:[\p{{L}}\p{{M}}\p{{N}}_\-]{{0,61}}{_WORD_CHAR})?"
+_ANY_NAME = rf"{_WORD_CHAR}(?:[\p{{L}}\p{{M}}\p{{N}}\-]{{0,61}}{_WORD_CHAR})?"
+_ANY_HOST = rf"(?:{_ANY_LABEL}\.){{0,10}}{_ANY_NAME}\."
 
 
 def _url_pattern(*, scheme_required: bool) -> str:
@@ -180,10 +186,22 @@ EMOJI_CLUSTER_PATTERN = (
     r"|\p{Extended_Pictographic}[\s\S]*\u200d)"
 )
 
-_URL_RE = regex.compile(URL_PATTERN, regex.IGNORECASE | regex.V0)
-_URL_WITH_SCHEME_RE = regex.compile(URL_WITH_SCHEME_PATTERN, regex.IGNORECASE | regex.V0)
-_MENTION_RE = regex.compile(MENTION_PATTERN, regex.IGNORECASE | regex.V0)
-_EMOJI_CLUSTER_RE = regex.compile(EMOJI_CLUSTER_PATTERN, regex.V0)
+# The patterns by name, as the counter's JSON carries them (once each, however many rules use
+# them). URL and mention patterns are case-insensitive ("giu" in JavaScript), the emoji one
+# is not ("u").
+PATTERNS = {
+    "url": URL_PATTERN,
+    "url_with_scheme": URL_WITH_SCHEME_PATTERN,
+    "mention": MENTION_PATTERN,
+    "emoji": EMOJI_CLUSTER_PATTERN,
+}
+_COMPILED = {
+    name: regex.compile(source, regex.V0 if name == "emoji" else regex.IGNORECASE | regex.V0)
+    for name, source in PATTERNS.items()
+}
+_URL_RE = _COMPILED["url"]
+_MENTION_RE = _COMPILED["mention"]
+_EMOJI_CLUSTER_RE = _COMPILED["emoji"]
 _GRAPHEME_RE = regex.compile(r"\X", regex.V0)
 
 
@@ -192,16 +210,16 @@ class _Plan:
     """What a rule does, beyond its method: shared with the browser through the JSON."""
 
     normalize: str | None  # "NFC" or None
-    url_pattern: str | None
-    mention_pattern: str | None
+    url_pattern: str | None  # a name in PATTERNS
+    mention_pattern: str | None  # a name in PATTERNS
 
 
 def _plan(rules: TextRules) -> _Plan:
     if rules.method == "x-weighted":
-        return _Plan("NFC", URL_PATTERN, None)
+        return _Plan("NFC", "url", None)
     if rules.network == "mastodon":
-        return _Plan(None, URL_WITH_SCHEME_PATTERN if rules.url_length else None, MENTION_PATTERN)
-    return _Plan(None, URL_WITH_SCHEME_PATTERN if rules.url_length else None, None)
+        return _Plan(None, "url_with_scheme" if rules.url_length else None, "mention")
+    return _Plan(None, "url_with_scheme" if rules.url_length else None, None)
 
 
 # --- Rules for a channel ----------------------------------------------------------------------
@@ -265,15 +283,23 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _point_weight(point: int) -> int:
+    in_range = any(start <= point <= end for start, end in X_WEIGHT_RANGES)
+    return X_RANGE_WEIGHT if in_range else X_DEFAULT_WEIGHT
+
+
+# A single code point below U+231A (the first emoji shown as emoji by default) is never an
+# emoji on its own, so most text skips the emoji pattern.
+_FIRST_EMOJI_PRESENTATION = 0x231A
+
+
+@functools.lru_cache(maxsize=4096)  # text repeats its characters: weigh each one once
 def _x_weight(cluster: str) -> int:
+    if len(cluster) == 1 and ord(cluster) < _FIRST_EMOJI_PRESENTATION:
+        return _point_weight(ord(cluster))
     if _EMOJI_CLUSTER_RE.match(cluster):
         return X_EMOJI_WEIGHT
-    total = 0
-    for char in cluster:
-        point = ord(char)
-        in_range = any(start <= point <= end for start, end in X_WEIGHT_RANGES)
-        total += X_RANGE_WEIGHT if in_range else X_DEFAULT_WEIGHT
-    return total
+    return sum(_point_weight(ord(char)) for char in cluster)
 
 
 def _x_weighted(text: str, url_length: int) -> int:
@@ -291,7 +317,7 @@ def _countable(text: str, plan: _Plan, url_length: int | None) -> str:
     """Mastodon's way: links become ``url_length`` placeholder characters, remote mentions
     their local part; the result is then counted."""
     if plan.url_pattern and url_length:
-        url_re = _URL_WITH_SCHEME_RE if plan.url_pattern == URL_WITH_SCHEME_PATTERN else _URL_RE
+        url_re = _COMPILED[plan.url_pattern]
         placeholder = "x" * url_length
         pieces = []
         position = 0
@@ -394,7 +420,7 @@ def check_text(text: str, channels: Iterable[Channel]) -> list[str]:
 
 
 def rule_config(rules: TextRules) -> dict[str, Any]:
-    """A rule as the browser's counter reads it."""
+    """A rule as the browser's counter reads it; patterns are named, from ``PATTERNS``."""
     plan = _plan(rules)
     config: dict[str, Any] = {
         "network": rules.network,
@@ -414,17 +440,24 @@ def rule_config(rules: TextRules) -> dict[str, Any]:
             "default": X_DEFAULT_WEIGHT,
             "emoji": X_EMOJI_WEIGHT,
         }
-        config["emoji_pattern"] = EMOJI_CLUSTER_PATTERN
+        config["emoji_pattern"] = "emoji"
     return config
 
 
 def counter_config(channels: Iterable[Channel], signature: str) -> str:
     """JSON for a composer textarea's ``data-counter``: the rules of each network the post
-    goes to, and the signature the server will append (on its own line)."""
+    goes to, the patterns they name, and the signature the server will append (on its own
+    line, as ``people.signatures.sign`` does)."""
+    rules = [rule_config(r) for r in _unique_rules(channels)]
+    used = sorted(
+        {r.get(key) for r in rules for key in ("url_pattern", "mention_pattern", "emoji_pattern")}
+        - {None}
+    )
     return json.dumps(
         {
             "signature": signature,
-            "rules": [rule_config(rules) for rules in _unique_rules(channels)],
+            "patterns": {name: PATTERNS[name] for name in used},
+            "rules": rules,
         },
         ensure_ascii=True,
         separators=(",", ":"),

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, features
 from PIL.PngImagePlugin import PngInfo
 
-from beatdesk.core.images import MB, CleanImage, ImageRejected, sanitise_image
+from beatdesk.core.images import MB, CleanImage, ImageRejected, sanitise_image, shrink_image
 
 NOT_ACCEPTED = "This file is not an image we accept (JPEG, PNG, WebP or GIF)."
 DAMAGED = "This image file is damaged or incomplete. Try saving it again, or choose another."
@@ -67,6 +67,15 @@ def gps_photo():
     )
 
 
+def png_claiming(width, height):
+    """A real one-pixel PNG whose header claims another size (a decompression bomb's shape)."""
+    data = bytearray(encode(Image.new("1", (1, 1)), "PNG"))
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", width, height)
+    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr : ihdr + 17])))
+    return bytes(data)
+
+
 def reopen(clean: CleanImage):
     image = Image.open(io.BytesIO(clean.content))
     image.load()
@@ -115,6 +124,29 @@ class TestPhotos:
         stream = io.BytesIO(gps_photo())
         stream.read(10)  # a stream someone already started reading is read from the start
         assert_no_metadata(sanitise_image(stream))
+
+    def test_camera_mpo_keeps_the_main_picture(self):
+        # Some cameras and phones write MPO: the photo, then a second picture (depth, preview).
+        main = two_tone((80, 60))
+        second = Image.new("RGB", (20, 15), (0, 160, 0))
+        data = encode(main, "MPO", save_all=True, append_images=[second], exif=photo_exif())
+        assert Image.open(io.BytesIO(data)).format == "MPO"
+        clean = sanitise_image(data)
+        assert (clean.width, clean.height, clean.mime_type) == (80, 60, "image/jpeg")
+        assert reopen(clean).getpixel((5, 5))[0] > 180  # the red half of the main picture
+        assert_no_metadata(clean)
+
+    def test_unreadable_exif_orientation_is_ignored_and_dropped(self):
+        exif = photo_exif()
+        exif[ExifTags.Base.Orientation] = 99
+        clean = sanitise_image(encode(two_tone(), "JPEG", exif=exif))
+        assert (clean.width, clean.height) == (300, 200)
+        assert_no_metadata(clean)
+
+    def test_broken_colour_profile_is_dropped(self):
+        clean = sanitise_image(encode(two_tone(), "JPEG", icc_profile=b"not a profile" * 10))
+        assert "icc_profile" not in reopen(clean).info
+        assert reopen(clean).getpixel((10, 10))[0] > 180
 
     def test_cmyk_jpeg_becomes_rgb(self):
         clean = sanitise_image(encode(Image.new("CMYK", (40, 30), (0, 255, 255, 0)), "JPEG"))
@@ -194,6 +226,11 @@ class TestGraphics:
         data = encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=100)
         assert rejected_message(data)[0].startswith("Animated images are not accepted.")
 
+    def test_animated_png_is_refused(self):
+        frames = [Image.new("RGB", (20, 20), colour) for colour in (RED, BLUE)]
+        data = encode(frames[0], "PNG", save_all=True, append_images=frames[1:])
+        assert rejected_message(data)[0].startswith("Animated images are not accepted.")
+
     def test_animated_gif_is_refused(self):
         frames = [Image.new("RGB", (20, 20), colour) for colour in (RED, BLUE, (0, 160, 0))]
         data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
@@ -262,16 +299,93 @@ class TestRefused:
     def test_decompression_bomb_is_refused_from_its_header(self):
         # A real PNG whose header claims 30,000 x 30,000 pixels (900 megapixels, 2.7 GB when
         # decoded) in a file of a few dozen bytes.
-        data = bytearray(encode(Image.new("1", (1, 1)), "PNG"))
-        ihdr = data.index(b"IHDR")
-        data[ihdr + 4 : ihdr + 12] = struct.pack(">II", 30_000, 30_000)
-        crc = zlib.crc32(bytes(data[ihdr : ihdr + 17]))
-        data[ihdr + 17 : ihdr + 21] = struct.pack(">I", crc)
+        data = png_claiming(30_000, 30_000)
         assert len(data) < 100
-        (message,) = rejected_message(bytes(data))
-        assert "too many pixels" in message or "30,000 by 30,000" in message
-        assert "40 megapixels" in message
+        assert rejected_message(data) == [
+            "The image has too many pixels; the limit is 40 megapixels."
+        ]
+
+    def test_bomb_below_pillows_own_refusal_is_measured_and_refused(self):
+        data = png_claiming(10_000, 10_000)
+        assert rejected_message(data) == [
+            "The image is 10,000 by 10,000 pixels; the limit is 40 megapixels."
+        ]
 
     def test_is_a_validation_error_for_forms(self):
         with pytest.raises(ValidationError):
             sanitise_image(b"not an image")
+
+
+def test_damaged_files_are_refused_never_crash():
+    """Flip, insert and cut bytes in valid images: every result is a clean image or a
+    refusal with a message, never an unexpected error (a 500 for the officer)."""
+    import random
+
+    bases = [
+        encode(two_tone((64, 48)), "JPEG"),
+        encode(two_tone((64, 48)), "PNG"),
+        encode(two_tone((64, 48), mode="RGBA"), "PNG"),
+        encode(two_tone((64, 48)).convert("P"), "GIF"),
+    ]
+    if features.check("webp"):
+        bases.append(encode(two_tone((64, 48)), "WEBP"))
+    rng = random.Random(20)
+    outcomes = set()
+    for _ in range(300):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randint(1, 6)):
+            position = rng.randrange(len(data))
+            choice = rng.random()
+            if choice < 0.6:
+                data[position] = rng.randrange(256)
+            elif choice < 0.8:
+                del data[position : position + rng.randint(1, 20)]
+            else:
+                data[position:position] = rng.randbytes(rng.randint(1, 20))
+        try:
+            clean = sanitise_image(bytes(data))
+        except ImageRejected as exc:
+            assert exc.messages and exc.messages[0].endswith(".")
+            outcomes.add(exc.code)
+        else:
+            assert clean.mime_type in ("image/jpeg", "image/png")
+            assert Image.open(io.BytesIO(clean.content)).size == (clean.width, clean.height)
+            outcomes.add("ok")
+    assert {"ok", "damaged", "not_an_image"} <= outcomes
+
+
+def noise(size, mode="RGB"):
+    """Pixels that compress badly, like a grainy night-time photo."""
+    bands = [Image.effect_noise(size, 120) for _ in mode]
+    return Image.merge(mode, bands)
+
+
+class TestShrink:
+    def test_photo_shrinks_to_blueskys_limit(self):
+        original = encode(noise((1600, 1200)), "JPEG", quality=95, exif=photo_exif())
+        assert len(sanitise_image(original).content) > 1_000_000
+
+        small = shrink_image(original, max_bytes=1_000_000)
+
+        assert len(small.content) <= 1_000_000
+        assert small.mime_type == "image/jpeg"
+        assert reopen(small).size == (small.width, small.height)
+        assert small.width / small.height == pytest.approx(4 / 3, abs=0.01)
+        assert_no_metadata(small)
+
+    def test_small_image_is_left_as_sanitised(self):
+        data = encode(two_tone(), "JPEG", exif=photo_exif())
+        assert shrink_image(data, max_bytes=1_000_000) == sanitise_image(data)
+
+    def test_transparent_graphic_stays_png(self):
+        # Noise does not compress: 600 x 600 x 4 bytes is about 1.4 MB as PNG.
+        image = noise((600, 600), "RGBA")
+        small = shrink_image(encode(image, "PNG"), max_bytes=600_000)
+        assert small.mime_type == "image/png"
+        assert len(small.content) <= 600_000
+        assert 320 <= small.width < 600
+        assert reopen(small).mode == "RGBA"
+
+    def test_impossible_limit_is_refused(self):
+        with pytest.raises(ImageRejected, match="cannot be made smaller"):
+            shrink_image(encode(noise((800, 600)), "JPEG"), max_bytes=2_000, min_side=320)

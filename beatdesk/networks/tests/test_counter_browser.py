@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from django.template import Context, Template
 
+from beatdesk.core.testing import axe_violations
 from beatdesk.forces.models import Channel
 from beatdesk.networks.text import counter_config, measure, rules_for
 
@@ -28,6 +30,9 @@ TRICKY = [
     "line one\r\nline two\rline three\n",
     FAMILY * 121,
     "a" * 310,
+    "odd spaces at the end\u00a0\u3000\u0085\x1f",
+    "a zero-width no-break space is not trimmed\ufeff",
+    "\u0d15\u0d4d\u0d37 \u0915\u094d\u0937 \u0e01\u0e33",  # Indic conjuncts, Thai sara am
 ]
 
 CHANNELS = [
@@ -46,6 +51,18 @@ def signed(value):
     return f"{value.rstrip()}\n{SIGNATURE}"
 
 
+COMPOSER = Template(
+    # The markup contract documented at the top of counter.js, rendered by Django as a
+    # composer page will render it (autoescaping the JSON inside the attribute).
+    '<label for="post-text">Post</label>'
+    '<textarea id="post-text" name="text" data-counter="{{ counter_config }}"'
+    ' aria-describedby="post-text-hint post-text-count"></textarea>'
+    '<p id="post-text-hint">Your signature is added at the end.</p>'
+    '<output id="post-text-count" for="post-text" aria-live="polite">'
+    "Limits are checked when you post.</output>"
+)
+
+
 def load_counter(page, config):
     """A desk page (with its real Content Security Policy) plus a composer textarea."""
     page.goto("/desk/login/")
@@ -55,22 +72,9 @@ def load_counter(page, config):
         "console",
         lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
+    html = COMPOSER.render(Context({"counter_config": config}))
     page.evaluate(
-        """(config) => {
-            const label = document.createElement("label");
-            label.htmlFor = "post-text";
-            label.textContent = "Post";
-            const area = document.createElement("textarea");
-            area.id = "post-text";
-            area.setAttribute("data-counter", config);
-            area.setAttribute("aria-describedby", "post-text-count");
-            const out = document.createElement("output");
-            out.id = "post-text-count";
-            out.setAttribute("for", "post-text");
-            out.setAttribute("aria-live", "polite");
-            document.body.append(label, area, out);
-        }""",
-        config,
+        "(html) => document.querySelector('main').insertAdjacentHTML('beforeend', html)", html
     )
     page.add_script_tag(url="/static/beatdesk/counter.js")
     page.wait_for_function("() => window.BeatdeskCounter !== undefined")
@@ -81,14 +85,15 @@ def test_browser_counts_match_the_server(page):
     config = counter_config(CHANNELS, SIGNATURE)
     violations = load_counter(page, config)
     rules = [rules_for(c) for c in CHANNELS]
-    rule_dicts = json.loads(config)["rules"]
-
     browser = page.evaluate(
-        """([values, rules, signature]) => values.map((v) => rules.map((r) => {
-            const m = BeatdeskCounter.measure(BeatdeskCounter.signed(v, signature), r);
-            return [m.count, m.bytes, m.over_by, m.ok];
-        }))""",
-        [TRICKY, rule_dicts, SIGNATURE],
+        """([values, config]) => {
+            const rules = BeatdeskCounter.rulesFrom(config);
+            return values.map((v) => rules.map((r) => {
+                const m = BeatdeskCounter.measure(BeatdeskCounter.signed(v, config.signature), r);
+                return [m.count, m.bytes, m.over_by, m.ok];
+            }));
+        }""",
+        [TRICKY, json.loads(config)],
     )
     server = [
         [[m.count, m.bytes, m.over_by, m.ok] for m in (measure(signed(value), r) for r in rules)]
@@ -99,6 +104,96 @@ def test_browser_counts_match_the_server(page):
     assert violations == []
 
 
+FRAGMENTS = [
+    "a",
+    "Z",
+    "7",
+    " ",
+    "\n",
+    "\r\n",
+    ".",
+    ",",
+    "!",
+    "(",
+    ")",
+    "/",
+    "-",
+    "_",
+    "@",
+    "#",
+    "?",
+    "=",
+    "&",
+    "\u2026",
+    "\u2013",
+    "\u00e9",
+    "e\u0301",
+    "q\u0301",
+    "\u00a9",
+    "\ufe0f",
+    "\u20e3",
+    "\u200d",
+    "\u200f",
+    "\u200e",
+    "\u05e9",
+    "\u0645",
+    "\u65e5",
+    "\ud55c",
+    "\u0915\u094d",
+    FAMILY,
+    ENGLAND_FLAG,
+    "\U0001f1ec",
+    "\U0001f1e7",
+    "\U0001f44b",
+    "\U0001f3fd",
+    "\u261d",
+    "\u2764",
+    "1\ufe0f\u20e3",
+    "https://",
+    "http://",
+    "www.",
+    "example",
+    ".com",
+    ".co.uk",
+    ".police.uk",
+    "/path",
+    "?q=1",
+    "@alice",
+    "@alice@example.social",
+    "north-yorkshire",
+    "\u4f8b\u3048",
+    ".jp",
+    "xn--",
+    "\u00a0",
+    "\u3000",
+    "\t",
+]
+
+
+def test_browser_matches_the_server_on_random_mixtures(page):
+    """Hundreds of strings glued from the awkward pieces above, in every order."""
+    import random
+
+    rng = random.Random(8)
+    values = ["".join(rng.choices(FRAGMENTS, k=rng.randint(1, 40))) for _ in range(400)]
+    config = counter_config(CHANNELS, SIGNATURE)
+    load_counter(page, config)
+    browser = page.evaluate(
+        """([values, config]) => {
+            const rules = BeatdeskCounter.rulesFrom(config);
+            return values.map((v) => rules.map((r) => {
+                const m = BeatdeskCounter.measure(BeatdeskCounter.signed(v, config.signature), r);
+                return [m.count, m.bytes];
+            }));
+        }""",
+        [values, json.loads(config)],
+    )
+    rules = [rules_for(c) for c in CHANNELS]
+    for value, counted in zip(values, browser, strict=True):
+        expected = [[m.count, m.bytes] for m in (measure(signed(value), r) for r in rules)]
+        assert counted == expected, f"browser and server disagree on {value!r}"
+
+
 def test_counter_shows_each_network_as_the_officer_types(page):
     config = counter_config(
         [Channel(network="hub"), Channel(network="x"), Channel(network="bluesky")], "^JH"
@@ -107,6 +202,7 @@ def test_counter_shows_each_network_as_the_officer_types(page):
     output = page.locator("#post-text-count")
     area = page.locator("#post-text")
 
+    assert "Limits are checked when you post." not in output.inner_text()
     # Before typing, the line break and the signature already count: 1 + 3.
     expect_lines = output.locator("li")
     assert expect_lines.all_inner_texts() == ["Hub: 4 / 5,000", "X: 4 / 280", "Bluesky: 4 / 300"]
@@ -132,9 +228,37 @@ def test_counter_shows_each_network_as_the_officer_types(page):
         "Bluesky: 125 / 300 (3,029 / 3,000 bytes, over by 29 bytes)"  # 121 x 25 + 1 + 3
     )
 
+    # A long paste is counted once typing pauses.
+    area.fill("a" * 5_001)
+    page.wait_for_function(
+        "() => document.querySelector('#post-text-count li').textContent"
+        " === 'Hub: 5,005 / 5,000, over by 5'"
+    )
+
     area.fill("Road closed")
     page.wait_for_function(
         "() => document.querySelector('#post-text-count .visually-hidden').textContent"
         " === 'Hub: 4,985 characters left, X: 265 characters left, Bluesky: 285 characters left.'"
     )
     assert area.get_attribute("data-counter-state") == "ok"
+    assert axe_violations(page) == []
+
+
+def test_a_part_added_later_by_htmx_gets_a_counter(page):
+    config = counter_config([Channel(network="x")], "^JH")
+    load_counter(page, config)
+    html = COMPOSER.render(Context({"counter_config": config})).replace("post-text", "part-2")
+    page.evaluate(
+        """(html) => {
+            const holder = document.createElement("div");
+            holder.innerHTML = html;
+            document.querySelector("main").append(holder);
+            // What htmx fires on content it has just swapped in.
+            holder.dispatchEvent(new CustomEvent("htmx:load", {bubbles: true}));
+        }""",
+        html,
+    )
+    page.locator("#part-2").fill("Second part")
+    assert page.locator("#part-2-count li").all_inner_texts() == ["X: 15 / 280"]  # 11 + 1 + 3
+    # The first part's counter is untouched.
+    assert page.locator("#post-text-count li").all_inner_texts() == ["X: 4 / 280"]

@@ -302,8 +302,24 @@ class TestCounterConfig:
         ]
         assert by_network["bluesky"]["byte_limit"] == 3000
         assert by_network["bluesky"]["url_pattern"] is None
-        assert by_network["mastodon"]["mention_pattern"]
         assert by_network["mastodon"]["url_length"] == 23
+        # Patterns travel once, by name, whatever the number of rules that use them.
+        assert by_network["x"]["url_pattern"] == "url"
+        assert by_network["x"]["emoji_pattern"] == "emoji"
+        assert by_network["mastodon"]["url_pattern"] == "url_with_scheme"
+        assert by_network["mastodon"]["mention_pattern"] == "mention"
+        assert config["patterns"] == {
+            "emoji": text.EMOJI_CLUSTER_PATTERN,
+            "mention": text.MENTION_PATTERN,
+            "url": text.URL_PATTERN,
+            "url_with_scheme": text.URL_WITH_SCHEME_PATTERN,
+        }
+
+    def test_only_the_patterns_in_use_are_sent(self):
+        config = json.loads(counter_config([channel("hub"), channel("bluesky")], ""))
+        assert config["patterns"] == {}
+        config = json.loads(counter_config([channel("x"), channel("simulated")], ""))
+        assert sorted(config["patterns"]) == ["emoji", "url"]
 
     def test_mastodon_server_limit_reaches_the_browser(self):
         config = json.loads(counter_config([channel("mastodon", max_characters=11000)], ""))

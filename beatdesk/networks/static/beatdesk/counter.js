@@ -11,8 +11,9 @@
  *             aria-describedby="post-text-count"></textarea>
  *   <output id="post-text-count" for="post-text" aria-live="polite"></output>
  *
- * - data-counter: {"signature": "^JH", "rules": [{network, label, limit, method, byte_limit,
- *   url_length, normalize, url_pattern, mention_pattern, weights?, emoji_pattern?}, ...]}.
+ * - data-counter: {"signature": "^JH", "patterns": {name: source, ...}, "rules": [{network,
+ *   label, limit, method, byte_limit, url_length, normalize, url_pattern, mention_pattern,
+ *   weights?, emoji_pattern?}, ...]}; a rule's *_pattern is a name in "patterns".
  *   The signature is appended on its own line after trimming trailing space, as
  *   people.signatures.sign() does; an empty signature appends nothing.
  * - The output is the first <output> named in the textarea's aria-describedby (or the element
@@ -25,8 +26,12 @@
  *   "over"; each line has data-network and data-count (and data-bytes) attributes.
  *
  * No inline scripts or styles (the Content Security Policy forbids them): load this file with
- * <script src="..." nonce="{{ csp_nonce }}" defer></script>. It exposes window.BeatdeskCounter
- * ({measure, signed, attach, attachAll}) for tests and for other scripts.
+ * <script src="{% static 'beatdesk/counter.js' %}" nonce="{{ csp_nonce }}" defer></script>
+ * and its styles with <link rel="stylesheet" href="{% static 'beatdesk/counter.css' %}">.
+ * Django's autoescaping makes the JSON safe inside the double-quoted data-counter attribute.
+ * Bluesky's bytes are shown once the text passes 90% of the byte limit.
+ * The script exposes window.BeatdeskCounter ({rulesFrom, measure, signed, attach, attachAll})
+ * for tests and for other scripts; textareas added later by htmx get a counter on htmx:load.
  */
 (function () {
   "use strict";
@@ -38,6 +43,8 @@
   var encoder = new TextEncoder();
   var compiled = {};
   var SPEAK_DELAY_MS = 1000;
+  var LONG_TEXT = 3000;
+  var LONG_TEXT_DELAY_MS = 200;
 
   function pattern(source, flags) {
     var key = flags + ":" + source;
@@ -46,6 +53,8 @@
   }
 
   function graphemes(text) {
+    // Browsers without Intl.Segmenter (Firefox before 125) count code points instead: an
+    // over-count for emoji, never an under-count; the server has the final word.
     if (!segmenter) return Array.from(text);
     var out = [];
     for (var piece of segmenter.segment(text)) out.push(piece.segment);
@@ -62,23 +71,48 @@
     return text.replace(/\r\n?/g, "\n");
   }
 
+  // Python's str.isspace(), which str.rstrip() uses (String.trimEnd differs: it strips U+FEFF
+  // and keeps U+001C-U+001F and U+0085).
+  var PY_SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+  function rstrip(text) {
+    var end = text.length;
+    while (end > 0 && PY_SPACE.test(text[end - 1])) end -= 1;
+    return text.slice(0, end);
+  }
+
   function signed(text, signature) {
-    // Python's str.rstrip() and String.trimEnd() agree on every whitespace a person types.
-    var body = text.trimEnd();
+    // As people.signatures.sign(): the signature on its own line after the trimmed text.
+    var body = rstrip(text);
     return signature ? body + "\n" + signature : body;
   }
 
-  function xWeight(cluster, rule, emojiRe) {
+  function pointWeight(point, weights) {
+    var inRange = weights.ranges.some(function (r) {
+      return r[0] <= point && point <= r[1];
+    });
+    return inRange ? weights.in_range : weights["default"];
+  }
+
+  // A single code point below U+231A (the first emoji shown as emoji by default) is never an
+  // emoji on its own, so most text skips the emoji pattern (as text.py does).
+  var FIRST_EMOJI_PRESENTATION = 0x231a;
+
+  function xWeight(cluster, rule, emojiRe, cache) {
+    var known = cache.get(cluster);
+    if (known !== undefined) return known;
     var weights = rule.weights;
-    if (emojiRe.test(cluster)) return weights.emoji;
     var total = 0;
-    for (var ch of cluster) {
-      var point = ch.codePointAt(0);
-      var inRange = weights.ranges.some(function (r) {
-        return r[0] <= point && point <= r[1];
-      });
-      total += inRange ? weights.in_range : weights["default"];
+    var first = cluster.codePointAt(0);
+    var single = cluster.length === (first > 0xffff ? 2 : 1);
+    if (single && first < FIRST_EMOJI_PRESENTATION) {
+      total = pointWeight(first, weights);
+    } else if (emojiRe.test(cluster)) {
+      total = weights.emoji;
+    } else {
+      for (var ch of cluster) total += pointWeight(ch.codePointAt(0), weights);
     }
+    cache.set(cluster, total);
     return total;
   }
 
@@ -88,9 +122,10 @@
     var urlLength = rule.url_length || 23;
     var total = 0;
     var position = 0;
+    var cache = new Map(); // text repeats its characters: weigh each one once
     var weigh = function (piece) {
       graphemes(piece).forEach(function (c) {
-        total += xWeight(c, rule, emojiRe);
+        total += xWeight(c, rule, emojiRe, cache);
       });
     };
     urlRe.lastIndex = 0;
@@ -136,7 +171,19 @@
     return pieces.join("");
   }
 
-  /* Count signed text under one rule: {network, count, limit, over_by, ok, bytes, byte_limit}. */
+  /* The rules of a data-counter config with their patterns' names replaced by the patterns. */
+  function rulesFrom(config) {
+    var patterns = config.patterns || {};
+    return config.rules.map(function (rule) {
+      var resolved = Object.assign({}, rule);
+      ["url_pattern", "mention_pattern", "emoji_pattern"].forEach(function (key) {
+        if (rule[key]) resolved[key] = patterns[rule[key]];
+      });
+      return resolved;
+    });
+  }
+
+  /* Count signed text under one resolved rule (see rulesFrom): {network, count, limit, over_by, ok, bytes, byte_limit}. */
   function measure(text, rule) {
     text = normaliseNewlines(text);
     if (rule.normalize) text = text.normalize(rule.normalize);
@@ -217,6 +264,7 @@
     }
     var output = findOutput(textarea);
     if (!output || !config || !Array.isArray(config.rules)) return null;
+    var rules = rulesFrom(config);
 
     output.textContent = "";
     var list = document.createElement("ul");
@@ -230,7 +278,7 @@
 
     function update(speakNow) {
       var text = signed(textarea.value, config.signature || "");
-      var results = config.rules.map(function (rule) {
+      var results = rules.map(function (rule) {
         return measure(text, rule);
       });
       list.textContent = "";
@@ -259,8 +307,13 @@
       return results;
     }
 
+    // Short posts are counted on every keystroke; a long paste waits for a pause in typing,
+    // so counting tens of thousands of characters never makes typing lag.
+    var pending = null;
     textarea.addEventListener("input", function () {
-      update(false);
+      clearTimeout(pending);
+      if (textarea.value.length <= LONG_TEXT) update(false);
+      else pending = setTimeout(update, LONG_TEXT_DELAY_MS, false);
     });
     var api = { update: update, config: config };
     textarea.beatdeskCounter = api;
@@ -272,7 +325,13 @@
     (root || document).querySelectorAll("textarea[data-counter]").forEach(attach);
   }
 
-  window.BeatdeskCounter = { measure: measure, signed: signed, attach: attach, attachAll: attachAll };
+  window.BeatdeskCounter = {
+    rulesFrom: rulesFrom,
+    measure: measure,
+    signed: signed,
+    attach: attach,
+    attachAll: attachAll,
+  };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
