@@ -261,7 +261,7 @@ class FacebookTransport:
 
 
 def make_transport(channel) -> FacebookTransport:
-    from beatdesk.networks.credentials import channel_credentials
+    from beatdesk.networks.selectors import channel_credentials
 
     secrets = channel_credentials(channel)
     if not secrets.get("page_token"):

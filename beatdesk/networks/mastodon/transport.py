@@ -292,13 +292,13 @@ def _is_connect_failure(cause: BaseException | None) -> bool:
 
 
 def make_transport(channel) -> MastodonTransport:
-    from beatdesk.networks.credentials import channel_credentials
+    from beatdesk.networks.selectors import channel_credentials
 
     secrets = channel_credentials(channel)
     if not secrets.get("access_token"):
         raise AuthError("This Mastodon channel is not connected yet.")
     return MastodonTransport(
-        api_base_url=channel.config.get("api_base_url", ""),
+        api_base_url=channel.config.get("server", ""),
         access_token=secrets["access_token"],
         max_characters=int(channel.config.get("max_characters") or DEFAULT_MAX_CHARACTERS),
         server_version=channel.config.get("server_version") or DEFAULT_SERVER_VERSION,

@@ -268,7 +268,7 @@ def _raise_for(response: requests.Response) -> None:
 
 
 def make_transport(channel) -> XTransport:
-    from beatdesk.networks.credentials import channel_credentials
+    from beatdesk.networks.selectors import channel_credentials
 
     secrets = channel_credentials(channel)
     if not secrets.get("access_token"):
