@@ -249,3 +249,88 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# ============================================================================================
+# Security: login, two-factor, single sign-on, brute force, rate limits, logging redaction.
+# (Kept in one block so it merges cleanly; see docs/architecture.md, "Security".)
+# ============================================================================================
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+
+
+def _insert_after(items: list[str], anchor: str, *new: str) -> None:
+    index = items.index(anchor) + 1
+    items[index:index] = list(new)
+
+
+_insert_after(
+    MIDDLEWARE,
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "beatdesk.people.middleware.TwoFactorMiddleware",
+)
+# Axes turns a locked-out login into its lockout page; it must run last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+AUTHENTICATION_BACKENDS = [
+    "beatdesk.people.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Breached passwords: an offline list shipped with the code (no password leaves the server).
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "beatdesk.people.passwords.BreachedPasswordValidator"})
+
+# Two-factor authentication (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Beatdesk")
+# How long a password confirmation lets an officer do sensitive things (connect a network
+# account, change roles, export data, change two-factor settings).
+REAUTH_WINDOW_SECONDS = env_int("REAUTH_WINDOW_SECONDS", 5 * 60)
+
+# Brute force (django-axes): a soft lock per account and, separately, per client address,
+# after 10 failures; it lifts by itself after the cool-off.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "beatdesk.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "beatdesk.people.views.locked_out"
+AXES_VERBOSE = False
+
+# Single sign-on with OpenID Connect (Microsoft Entra ID); off unless a client id is set.
+# See docs/sso.md.
+OIDC_ENABLED = bool(env_str("OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("beatdesk.people.sso.OfficerOIDCBackend")
+    OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    _oidc_tenant = env_str("OIDC_TENANT")
+    _oidc_base = f"https://login.microsoftonline.com/{_oidc_tenant}" if _oidc_tenant else ""
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+        "OIDC_AUTHORIZATION_ENDPOINT", f"{_oidc_base}/oauth2/v2.0/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", f"{_oidc_base}/oauth2/v2.0/token")
+    OIDC_OP_USER_ENDPOINT = env_str(
+        "OIDC_USER_ENDPOINT", "https://graph.microsoft.com/oidc/userinfo"
+    )
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", f"{_oidc_base}/discovery/v2.0/keys")
+    OIDC_CREATE_USER = False  # officers are matched, never created (see OfficerOIDCBackend)
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = 10
+    OIDC_AUTHENTICATION_CALLBACK_URL = "people:sso-callback"
+    LOGIN_REDIRECT_URL_FAILURE = "/desk/login/?sso=failed"
+# Match SSO identities to officers by "email" or "username" (preferred_username).
+OIDC_MATCH_ON = env_str("OIDC_MATCH_ON", "email")
+
+# Public forms and the public API: per-client rate limits (beatdesk.core.ratelimit).
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+
+# Logs never carry secrets: Authorization headers, tokens, passwords are redacted.
+LOGGING["filters"] = {"redact": {"()": "beatdesk.core.logredact.RedactSecretsFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact"]

@@ -5,8 +5,9 @@ import importlib
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
-# Modules an app may define that register themselves at start-up: permission rules and jobs.
-SELF_REGISTERING_MODULES = ("permissions", "jobs")
+# Modules an app may define that register themselves at start-up: permission rules, jobs, and
+# what it holds for retention and subject access (core/dataprotection.py).
+SELF_REGISTERING_MODULES = ("permissions", "jobs", "data_protection")
 
 
 def load_app_modules(app_config: AppConfig) -> None:

@@ -9,3 +9,4 @@ class PeopleConfig(AppConfig):
         from beatdesk.core.apps import load_app_modules
 
         load_app_modules(self)
+        from beatdesk.people import signals  # noqa: F401 (connects the sign-in receivers)

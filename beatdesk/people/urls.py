@@ -1,10 +1,24 @@
 from django.urls import path
 
-from beatdesk.people import views
+from beatdesk.people import security_views, sso, views
 
 app_name = "people"
 urlpatterns = [
     path("", views.desk_home, name="desk-home"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", security_views.login_verify, name="login-verify"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("reauth/", security_views.reauth, name="reauth"),
+    path("security/", security_views.security_home, name="security"),
+    path("security/two-factor/", security_views.two_factor_enrol, name="two-factor-enrol"),
+    path(
+        "security/two-factor/remove/",
+        security_views.two_factor_remove,
+        name="two-factor-remove",
+    ),
+    path("security/recovery-codes/", security_views.recovery_codes_new, name="recovery-codes"),
+    path("staff/", security_views.staff_list, name="staff"),
+    path("staff/<int:officer_id>/", security_views.staff_change, name="staff-change"),
+    path("sso/start/", sso.sso_start, name="sso-start"),
+    path("sso/callback/", sso.sso_callback, name="sso-callback"),
 ]

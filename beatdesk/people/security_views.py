@@ -1,0 +1,246 @@
+"""Desk pages for signing in safely: second factor, password confirmation, two-factor set-up."""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from beatdesk.audit.services import audit_record
+from beatdesk.core.permissions import require
+from beatdesk.core.views import officer_required
+from beatdesk.people import twofactor
+from beatdesk.people.models import ForceRole
+from beatdesk.people.reauth import mark_recent_auth, recent_auth_required
+from beatdesk.people.selectors import officers_of_force
+from beatdesk.people.services import officer_set_active, officer_set_force_role
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _qr_svg(text: str) -> str:
+    # Path output: one <path> with presentation attributes, no style attribute, so the page's
+    # strict Content Security Policy needs no exception.
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    svg = image.to_string(encoding="unicode")
+    return svg.replace(
+        "<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponseRedirect(reverse("people:login"))
+    next_url = _safe_next(request, reverse("people:desk-home"))
+    if user.is_verified():
+        return HttpResponseRedirect(next_url)
+    error = ""
+    if request.method == "POST":
+        device = twofactor.verify_second_factor(user, request.POST.get("code", ""))
+        officer = user.officer
+        if device is not None:
+            otp_login(request, device)
+            mark_recent_auth(request)
+            audit_record(
+                actor=officer,
+                action="login.second_factor",
+                obj=officer,
+                data={"method": "recovery code" if device.name == "recovery" else "authenticator"},
+            )
+            return HttpResponseRedirect(next_url)
+        audit_record(
+            actor=officer, action="login.second_factor_failed", obj=officer, outcome="refused"
+        )
+        error = (
+            "That code did not work. Enter the 6-digit code your authenticator app shows now, "
+            "or one of your recovery codes. After several wrong codes you must wait a little "
+            "longer before each try."
+        )
+    return render(
+        request, "people/login_verify.html", {"error": error, "next": next_url}, status=200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reauth(request: HttpRequest) -> HttpResponse:
+    """Confirm the password again before a sensitive action."""
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponseRedirect(reverse("people:login"))
+    next_url = _safe_next(request, reverse("people:desk-home"))
+    error = ""
+    if request.method == "POST":
+        # Through authenticate() so the brute-force lock counts these tries too.
+        checked = authenticate(
+            request, username=user.get_username(), password=request.POST.get("password", "")
+        )
+        if checked is not None and checked.pk == user.pk:
+            mark_recent_auth(request)
+            audit_record(actor=user.officer, action="login.reauth", obj=user.officer)
+            return HttpResponseRedirect(next_url)
+        error = "That password is not right. Enter the password you signed in with."
+    return render(
+        request,
+        "people/reauth.html",
+        {
+            "error": error,
+            "next": next_url,
+            "sso": settings.OIDC_ENABLED and not user.has_usable_password(),
+        },
+    )
+
+
+@officer_required
+def security_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "people/security.html",
+        {
+            "authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).first(),
+            "recovery_left": sum(
+                d.token_set.count()
+                for d in user.staticdevice_set.filter(name=twofactor.RECOVERY_DEVICE_NAME)
+            ),
+            "required": twofactor.two_factor_required(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@recent_auth_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code, then enter a code to prove it works."""
+    user = request.user
+    officer = user.officer
+    if officer is None or not officer.is_active:
+        return HttpResponseRedirect(reverse("people:login"))
+    device = twofactor.pending_totp_device(user)
+    error = ""
+    if request.method == "POST":
+        try:
+            codes = twofactor.totp_device_confirm(
+                actor=officer, device=device, token=request.POST.get("code", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            otp_login(request, device)
+            return render(request, "people/recovery_codes.html", {"codes": codes, "new": True})
+    return render(
+        request,
+        "people/two_factor_enrol.html",
+        {
+            "qr": mark_safe(_qr_svg(device.config_url)),
+            "secret": device_secret_for_display(device),
+            "error": error,
+            "required": twofactor.two_factor_required(user),
+        },
+    )
+
+
+def device_secret_for_display(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    key = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@require_POST
+@officer_required
+@recent_auth_required
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    try:
+        codes = twofactor.recovery_codes_regenerate(actor=request.officer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("people:security"))
+    return render(request, "people/recovery_codes.html", {"codes": codes, "new": False})
+
+
+@require_POST
+@officer_required
+@recent_auth_required
+def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    twofactor.two_factor_remove(actor=request.officer, officer=request.officer)
+    messages.success(request, "Two-factor authentication is off for your login.")
+    return HttpResponseRedirect(reverse("people:security"))
+
+
+@officer_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Force admins: every officer of the force, with their roles and whether they can sign in."""
+    officer = request.officer
+    require(officer, "configure", officer.force)
+    officers = (
+        officers_of_force(force_id=officer.force_id, active_only=False)
+        .prefetch_related("memberships__district")
+        .order_by("surname", "first_name")
+    )
+    with_two_factor = set(
+        TOTPDevice.objects.filter(
+            user__officer_profile__force_id=officer.force_id, confirmed=True
+        ).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "people/staff.html",
+        {"staff": officers, "roles": ForceRole.choices, "with_two_factor": with_two_factor},
+    )
+
+
+@require_POST
+@officer_required
+@recent_auth_required
+def staff_change(request: HttpRequest, officer_id: int) -> HttpResponse:
+    """Change one officer's force role or disable them; both end the officer's sessions."""
+    actor = request.officer
+    target = get_object_or_404(
+        officers_of_force(force_id=actor.force_id, active_only=False), pk=officer_id
+    )
+    # Checked here as well as in the services, so the refusal is recorded outside their
+    # transaction (which a refusal rolls back).
+    require(actor, "manage", target)
+    try:
+        role = request.POST.get("force_role")
+        if role is not None and role != target.force_role:
+            officer_set_force_role(actor=actor, officer=target, force_role=role)
+            messages.success(
+                request, f"{target.public_name} is now: {target.get_force_role_display()}."
+            )
+        active = request.POST.get("active")
+        if active in {"yes", "no"} and (active == "yes") != target.is_active:
+            officer_set_active(
+                actor=actor,
+                officer=target,
+                active=active == "yes",
+                reason=request.POST.get("reason", "")[:300],
+            )
+            messages.success(
+                request,
+                f"{target.public_name} can {'now' if target.is_active else 'no longer'} sign in.",
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(reverse("people:staff"))

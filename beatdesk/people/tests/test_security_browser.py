@@ -1,0 +1,54 @@
+import re
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from beatdesk.core.testing import axe_violations, browser_login
+from beatdesk.people.tests.conftest import totp_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_sets_up_two_factor_and_signs_in_with_it(page, force):
+    browser_login(page, "officer_york")
+    page.get_by_role("link", name="Sign-in security").click()
+    assert page.locator("#tfa-status").inner_text().startswith("Off")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    assert axe_violations(page) == []
+
+    device = TOTPDevice.objects.get(user__username="officer_york", confirmed=False)
+    page.get_by_label("Code from your app").fill(totp_code(device))
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10 and all(re.fullmatch(r"[a-z0-9]+", c) for c in codes)
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+    browser_login_until_code(page)
+    assert axe_violations(page) == []
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/desk/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
+
+
+def browser_login_until_code(pg):
+    pg.goto("/desk/login/")
+    pg.get_by_label("Username").fill("officer_york")
+    pg.get_by_label("Password").fill("correct-horse-battery-staple-42")
+    pg.get_by_role("button", name="Sign in").click()
+    pg.wait_for_url("**/desk/login/verify/**")
+
+
+def test_audit_trail_and_subject_access_pages_are_accessible(page, force):
+    browser_login(page, "admin")
+    page.get_by_role("link", name="Audit trail").click()
+    assert page.locator("#audit-events").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("What").fill("login")
+    page.get_by_role("button", name="Show events").click()
+    assert "login" in page.locator("#audit-events").inner_text()
+    page.get_by_role("link", name="Subject access requests").click()
+    assert axe_violations(page) == []
