@@ -71,7 +71,18 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
     except TransportError as exc:
         logger.warning("polling channel %s failed, trying again later: %s", channel.pk, exc)
         return 0
-    for message in result.messages:
+    ingest_incoming(channel, result.messages, ingest=ingest)
+    if result.cursor != cursor:
+        channel_cursor_store(channel=channel, cursor=result.cursor)
+    return len(result.messages)
+
+
+def ingest_incoming(channel: Channel, messages, *, ingest: Callable | None = None) -> int:
+    """Hand a channel's incoming messages (polled or pushed by a webhook) to the inbox."""
+    ingest = ingest or _ingest_function()
+    if ingest is None:
+        return 0
+    for message in messages:
         ingest(
             force=channel.force,
             channel=channel,
@@ -84,9 +95,7 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
             received_at=message.created_at,
             raw_html=message.raw_html,
         )
-    if result.cursor != cursor:
-        channel_cursor_store(channel=channel, cursor=result.cursor)
-    return len(result.messages)
+    return len(messages)
 
 
 @job("networks.poll", every=POLL_SECONDS)

@@ -270,7 +270,10 @@ def _raise_for(response: requests.Response) -> None:
 def make_transport(channel) -> XTransport:
     from beatdesk.networks.selectors import channel_credentials
 
+    from beatdesk.networks.x.connect import fresh_credentials
+
     secrets = channel_credentials(channel)
     if not secrets.get("access_token"):
         raise AuthError("This X channel is not connected yet.")
+    secrets = fresh_credentials(channel, secrets)
     return XTransport(access_token=secrets["access_token"], user_id=channel.config.get("user_id"))
