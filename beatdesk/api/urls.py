@@ -4,4 +4,5 @@ app_name = "api"
 urlpatterns: list = [
     path("", include("beatdesk.inbox.api")),
     path("posts/", include("beatdesk.publishing.api")),
+    path("", include("beatdesk.inbox.api")),
 ]

@@ -345,6 +345,14 @@ def run_outbox(*, limit: int = BATCH_SIZE, only_ids: Iterable[int] | None = None
     if not batch.deliveries:
         return advanced
     pauses = active_pauses({d.force_id for d in batch.deliveries})
+    with_hub = set(
+        Channel.objects.filter(
+            account_id__in={d.channel.account_id for d in batch.deliveries},
+            network=Channel.Network.HUB,
+        ).values_list("account_id", flat=True)
+    )
+    for delivery in batch.deliveries:
+        delivery.account_has_hub = delivery.channel.account_id in with_hub
     transports: dict[int, Transport] = {}
     limited: dict[int, Outcome] = {}
     pending: list[Outcome] = []
@@ -631,8 +639,11 @@ def _after_sent(delivery: Delivery) -> None:
                 due_at=clock(),
             )
         return
+    has_hub = getattr(delivery, "account_has_hub", None)
+    if has_hub is None:
+        has_hub = _has_hub(post)
     if post.state == Post.State.SCHEDULED and (
-        delivery.channel.network == Channel.Network.HUB or not _has_hub(post)
+        delivery.channel.network == Channel.Network.HUB or not has_hub
     ):
         # The hub delivery is the moment the post becomes public.
         changed = Post.objects.filter(pk=post.pk, state=Post.State.SCHEDULED).update(

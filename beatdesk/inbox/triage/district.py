@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from .types import TriageContext
 
-FULL_POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)\s*([0-9][a-z]{2})\b", re.IGNORECASE)
-OUTWARD_CODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)\b", re.IGNORECASE)
+# Run on normalised (lower-case) text.
+FULL_POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)\s*([0-9][a-z]{2})\b")
+OUTWARD_CODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)\b")
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -31,7 +32,7 @@ def alternation(phrases: list[str]) -> re.Pattern[str] | None:
         return None
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     body = "|".join(f"(?:{phrase_pattern(p)})" for p in ordered)
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w])")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import signals as sig
 from .district import find_officer, find_place, find_postcode, index_for, phrase_pattern
+from .prefilter import Gated, GateIndex
 from .types import CATEGORIES, ForceRule, TriageContext, TriageResult
 
 DEFAULT_PRIORITY = {
@@ -37,16 +38,32 @@ TIE_ORDER.update({"crime_report": 0, "abuse": 1, "complaint": 2, "question": 3})
 SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*|[.!?;]+")
 LABEL_ORDER = ("self-harm", "weapon", "threat to life", "someone is hurt")
 EMPTY_CONTEXT = TriageContext()
+EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
+CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
 
 
 @dataclass
 class Hit:
     label: str
     snippet: str
-    tier: int  # 2 strong, 1 weak (needs "now" or a second signal), 0 supporting only
+    tier: int  # sig.STRONG, sig.WEAK or sig.SUPPORTING
+    start: int = 0
+    end: int = 0
 
 
-SUPPORTING_ONLY = {"someone is scared", "asking for help"}
+@dataclass
+class Danger:
+    """What the emergency pass found: signals that stand, and those it set aside (and why)."""
+
+    hits: list[Hit]
+    # Set aside because they were in the past or negated: still a sign that a crime happened.
+    set_aside: list[Hit]
+    notes: list[str]
+    masked: str
+
+
+URGENT = re.compile(r"\b(?:right now|now|quick(?:ly)?|hurry|asap|urgent(?:ly)?)\b|!{2,}")
+CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
 
 def _quote(original: str, start: int, end: int) -> str:
@@ -54,7 +71,11 @@ def _quote(original: str, start: int, end: int) -> str:
     return snippet if len(snippet) <= 80 else snippet[:77] + "..."
 
 
-def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]:
+def _words(match: re.Match[str] | None) -> str:
+    return " ".join(match.group(0).split()) if match else ""
+
+
+def _mask(text: str, pattern: Gated) -> tuple[str, list[str]]:
     """Blank out the pattern's matches, keeping positions; return what was blanked."""
     found: list[str] = []
 
@@ -66,7 +87,7 @@ def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]:
 
 
 def _rule_regex(rule: ForceRule) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w']){phrase_pattern(rule.pattern)}(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w']){phrase_pattern(rule.pattern)}(?![\w])")
 
 
 _RULE_CACHE: dict[str, re.Pattern[str]] = {}
@@ -81,54 +102,101 @@ def _rule_matches(rule: ForceRule, text: str) -> re.Match[str] | None:
     return pattern.search(text)
 
 
-def _emergency(original: str, text: str, notes: list[str]) -> list[Hit]:
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a match: from the last comma-like break before it to the next after."""
+    left = 0
+    for brk in CLAUSE_BREAK.finditer(text, 0, start):
+        left = brk.end()
+    nxt = CLAUSE_BREAK.search(text, end)
+    return text[left : nxt.start() if nxt else len(text)]
+
+
+def _danger(original: str, text: str) -> Danger:
     """Signals of danger now that survive the checks for idiom, joke, story, negation and past."""
     hits: list[Hit] = []
+    set_aside: list[Hit] = []
+    notes: list[str] = []
     masked, idioms = _mask(text, sig.FIGURATIVE)
     if idioms:
         notes.append(f"not an emergency: figure of speech — '{' '.join(idioms[0].split())}'")
-    joke = sig.JOKE.search(text)
-    calm = sig.NOT_EMERGENCY.search(text)
-    for sentence in SENTENCE.finditer(masked):
+    # Only the signals whose literals are in the message need a look, sentence by sentence.
+    candidates = [sig.EMERGENCY[i] for i in EMERGENCY_INDEX.candidates(masked)]
+    joke = sig.JOKE.search(text) if candidates else None
+    calm = sig.NOT_EMERGENCY.search(masked) if candidates else None
+    sentences = list(SENTENCE.finditer(masked)) if candidates else []
+    for sentence in sentences:
         s_text = sentence.group(0)
         s_start = sentence.start()
-        story = sig.HYPOTHETICAL.search(s_text)
-        past = sig.PAST.search(s_text)
-        now = sig.NOW.search(s_text)
-        for signal in sig.EMERGENCY:
-            for match in signal.pattern.finditer(s_text):
-                start, end = s_start + match.start(), s_start + match.end()
-                snippet = _quote(original, start, end)
-                self_harm = signal.label == "self-harm"
-                if sig.NEGATION.search(s_text[: match.start()]):
-                    notes.append(f"not an emergency: negated — '{snippet}'")
-                    continue
-                if story:
-                    notes.append(
-                        f"not an emergency: hypothetical or about a story — "
-                        f"'{' '.join(story.group(0).split())}'"
-                    )
-                    continue
-                if joke and not (self_harm and not idioms):
-                    notes.append(f"not an emergency: joking — '{joke.group(0)}'")
-                    continue
-                if calm and not self_harm:
-                    notes.append(
-                        f"not an emergency: writer says so — '{' '.join(calm.group(0).split())}'"
-                    )
-                    continue
-                if signal.past_cancels and past and not now:
-                    notes.append(
-                        f"not an emergency: in the past — '{' '.join(past.group(0).split())}'"
-                    )
-                    continue
-                tier = 2 if signal.strong else (0 if signal.label in SUPPORTING_ONLY else 1)
-                hits.append(Hit(signal.label, snippet, tier))
-                break
+        found = [
+            (signal, match)
+            for signal in candidates
+            for match in signal.pattern.regex.finditer(s_text)
+        ]
+        if not found:
+            continue
+        future = sig.FUTURE.search(s_text)
+        context = {
+            "story": sig.STORY.search(s_text),
+            "hearsay": sig.HEARSAY.search(s_text),
+            "past": sig.PAST.search(s_text) or future,
+            "long_past": sig.LONG_PAST.search(s_text),
+            "now": sig.NOW_STRONG.search(s_text),
+            "joke": joke,
+            "calm": calm,
+            "idiom": bool(idioms),
+        }
+        for signal, match in found:
+            start, end = s_start + match.start(), s_start + match.end()
+            hit = Hit(signal.label, _quote(original, start, end), signal.tier, start, end)
+            why = _set_aside_because(signal, s_text, match, **context)
+            if why is None:
+                hits.append(hit)
+                continue
+            notes.append(why)
+            if why.startswith(("not an emergency: in the past", "not an emergency: negated")):
+                set_aside.append(hit)
     missing = _missing_person(original, text, masked, notes)
     if missing:
         hits.append(missing)
-    return hits
+    return Danger(hits, set_aside, notes, masked)
+
+
+def _set_aside_because(
+    signal: sig.Signal,
+    s_text: str,
+    match: re.Match[str],
+    *,
+    story: re.Match[str] | None,
+    hearsay: re.Match[str] | None,
+    past: re.Match[str] | None,
+    long_past: re.Match[str] | None,
+    now: re.Match[str] | None,
+    joke: re.Match[str] | None,
+    calm: re.Match[str] | None,
+    idiom: bool,
+) -> str | None:
+    """Why a danger signal does not count, or None when it stands."""
+    snippet = " ".join(match.group(0).split())
+    self_harm = signal.label == "self-harm"
+    if sig.NEGATION.search(s_text[: match.start()]):
+        return f"not an emergency: negated — '{snippet}'"
+    conditional = sig.CONDITIONAL.search(_clause(s_text, match.start(), match.end()))
+    if conditional:
+        return f"not an emergency: a question or hypothetical — '{_words(conditional)}'"
+    if story:
+        return f"not an emergency: about a story, show or campaign — '{_words(story)}'"
+    if hearsay and not self_harm:
+        return f"not an emergency: hearsay — '{_words(hearsay)}'"
+    if joke and not (self_harm and not idiom):
+        return f"not an emergency: joking — '{joke.group(0)}'"
+    if calm and not self_harm:
+        return f"not an emergency: writer says so — '{_words(calm)}'"
+    now_outside = now and not (match.start() <= now.start() < match.end())
+    if signal.past == "any" and past and not now_outside:
+        return f"not an emergency: in the past — '{_words(past)}'"
+    if long_past and not now_outside:
+        return f"not an emergency: in the past — '{_words(long_past)}'"
+    return None
 
 
 def _missing_person(original: str, text: str, masked: str, notes: list[str]) -> Hit | None:
@@ -139,39 +207,41 @@ def _missing_person(original: str, text: str, masked: str, notes: list[str]) -> 
         match = sig.MISSING.search(s_text)
         if not match:
             continue
-        if sig.NEGATION.search(s_text[: match.start()]) and "not" not in match.group(0):
+        if sig.NEGATION.search(s_text[: match.start()]) and not re.search(
+            r"not|n't|never|no one|nobody|no-one|no idea", match.group(0)
+        ):
             continue
-        if sig.HYPOTHETICAL.search(s_text):
+        if sig.CONDITIONAL.search(s_text) or sig.STORY.search(s_text):
             continue
-        thing = sig.MISSING_NOT_PERSON.search(s_text)
-        if thing and not re.search(sig.KIN, s_text):
+        # "my dog has gone missing", "the parcel never came": the thing comes just before.
+        thing = sig.MISSING_NOT_PERSON.search(s_text, max(0, match.start() - 30), match.end())
+        if thing and not re.search(sig.KIN, s_text[max(0, match.start() - 30) : match.end()]):
             continue
-        if re.search(
-            r"\b(?:years?|months?|in (?:19|20)\d\d|appeal|anniversary)\b", s_text
-        ) and not sig.NOW.search(s_text):
+        if sig.LONG_PAST.search(s_text) and not sig.NOW_STRONG.search(s_text):
             continue
-        why = sig.VULNERABLE.search(text) or sig.NOW.search(s_text)
-        snippet = _quote(original, sentence.start() + match.start(), sentence.start() + match.end())
+        why = sig.VULNERABLE.search(masked) or sig.NOW_STRONG.search(s_text)
+        start = sentence.start() + match.start()
+        snippet = _quote(original, start, sentence.start() + match.end())
         if why is None:
             notes.append(f"missing person, no sign of risk yet — '{snippet}'")
             return None
-        return Hit(
-            "vulnerable person missing",
-            f"{snippet}' + '{' '.join(why.group(0).split())}",
-            2,
-        )
+        return Hit("vulnerable person missing", f"{snippet}' + '{_words(why)}", sig.STRONG, start)
     return None
 
 
 def _is_emergency(hits: list[Hit], text: str) -> bool:
-    if any(h.tier == 2 for h in hits):
+    if any(h.tier == sig.STRONG for h in hits):
         return True
-    labels = {h.label for h in hits}
-    if any(h.tier == 1 for h in hits):
-        return len(labels) >= 2 or bool(sig.NOW.search(text))
+    weak = [h for h in hits if h.tier == sig.WEAK]
+    distinct = {h.snippet for h in hits}
+    if weak:
+        if len(distinct) >= 2:
+            return True
+        # A sign of "now" that is not part of the signal itself.
+        return any(not (h.start <= m.start() < h.end) for h in weak for m in sig.NOW.finditer(text))
     if hits:
-        return len(labels) >= 2 or bool(
-            re.search(r"\b(?:right now|now|quick(?:ly)?|hurry|asap|urgent(?:ly)?)\b|!{2,}", text)
+        return len(distinct) >= 2 or any(
+            not (h.start <= m.start() < h.end) for h in hits for m in URGENT.finditer(text)
         )
     return False
 
@@ -196,8 +266,9 @@ def _spam(text: str) -> tuple[float, list[str]]:
 def _categories(original: str, text: str) -> tuple[dict[str, float], dict[str, str]]:
     scores: dict[str, float] = {}
     first: dict[str, str] = {}
-    for category, _label, pattern, weight in sig.CATEGORY_SIGNALS:
-        matches = list(pattern.finditer(text))
+    for i in CATEGORY_INDEX.candidates(text):
+        category, _label, pattern, weight = sig.CATEGORY_SIGNALS[i]
+        matches = list(pattern.regex.finditer(text))
         if not matches:
             continue
         scores[category] = scores.get(category, 0.0) + weight * min(len(matches), 3)
@@ -220,7 +291,9 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
         category = "spam"
         reasons.extend(spam_reasons)
     else:
-        hits = _emergency(original, norm, notes)
+        danger = _danger(original, norm)
+        hits = danger.hits
+        notes = danger.notes
         if _is_emergency(hits, norm):
             category = "emergency"
             hits.sort(key=lambda h: (-h.tier, _label_rank(h.label)))
@@ -234,7 +307,7 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
             if now and not any(h.tier == 2 for h in hits):
                 reasons.append(f"emergency: happening now — '{' '.join(now.group(0).split())}'")
         else:
-            category, priority = _other_category(original, norm, reasons, hits)
+            category, priority = _other_category(original, danger, reasons)
             reasons.extend(dict.fromkeys(notes))
     priority = priority or DEFAULT_PRIORITY[category]
 
@@ -251,9 +324,9 @@ def _label_rank(label: str) -> int:
     return LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER)
 
 
-def _other_category(
-    original: str, text: str, reasons: list[str], hits: list[Hit]
-) -> tuple[str, str | None]:
+def _other_category(original: str, danger: Danger, reasons: list[str]) -> tuple[str, str | None]:
+    text = danger.masked
+    hits = danger.hits + danger.set_aside
     scores, first = _categories(original, text)
     labels = {c: lbl for c, lbl, _p, _w in sig.CATEGORY_SIGNALS}
     # A danger signal that did not amount to an emergency still says "something happened".

@@ -11,33 +11,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import Gated
+
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 
 
 def normalise(text: str) -> str:
     """Lower-case with straight quotes, keeping every character's position."""
     lowered = text.translate(QUOTES).lower()
+    if len(lowered) == len(text):
+        return lowered
     # A few characters grow when lower-cased (İ); positions must stay aligned with the original.
-    return lowered if len(lowered) == len(text) else text.translate(QUOTES)
+    return "".join(ch.lower()[:1] or ch for ch in text.translate(QUOTES))
 
 
-def rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
+def rx(pattern: str) -> Gated:
+    # " ?" is an optional space; any other space is one or more white-space characters.
+    # Patterns run on normalised (lower-case) text, so they are compiled case-sensitive:
+    # IGNORECASE makes Python's matcher several times slower on long alternations.
+    return Gated(re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+")))
+
+
+STRONG, WEAK, SUPPORTING = 2, 1, 0
 
 
 @dataclass(frozen=True)
 class Signal:
     label: str
-    pattern: re.Pattern[str]
-    # strong: enough on its own; weak: needs a sign that it is happening now, or a second signal.
-    strong: bool = True
-    # past events of this kind are not emergencies (a stabbing last year); for a missing person
-    # or someone who has taken an overdose, "last night" is when the danger began, so it stays.
-    past_cancels: bool = True
+    pattern: Gated
+    # STRONG is enough on its own; WEAK needs a sign that it is happening now or a second
+    # signal; SUPPORTING only adds to another signal (or to an explicit "now", "asap").
+    tier: int = STRONG
+    # "any": a past-time cue in the sentence cancels it (a stabbing last year is not an
+    # emergency). "long": only a long-ago cue does: for self-harm or a missing person, "last
+    # night" is when the danger began, so it stays.
+    past: str = "any"
 
 
-def S(label: str, pattern: str, *, strong: bool = True, past_cancels: bool = True) -> Signal:
-    return Signal(label, rx(pattern), strong, past_cancels)
+def S(label: str, pattern: str, *, tier: int = STRONG, past: str = "any") -> Signal:
+    return Signal(label, rx(pattern), tier, past)
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -52,13 +64,17 @@ BE = r"(?:'?s|'?re|'?m| is| are| am| was| were)"
 WEAPON = (
     r"(?:knife|knives|blade|machete|zombie knife|kitchen knife|gun|firearm|shotgun|pistol|rifle|"
     r"crossbow|axe|hatchet|hammer|baseball bat|cricket bat|golf club|sword|samurai sword|"
-    r"meat cleaver|cleaver|screwdriver|crowbar|iron bar|metal bar|broken bottle|acid|taser)"
+    r"meat cleaver|cleaver|screwdriver|crowbar|iron bar|metal bar|broken bottle|acid|taser|syringe|"
+    r"needle|knuckle ?duster)"
 )
+# Ordinary things that become weapons in the wrong hands: weaker evidence on their own.
+IMPROVISED = r"(?:bat|bats|stick|sticks|bottle|bottles|brick|bricks|chain|pole|spade|shovel|rock|rocks|plank|pipe)"
 VICTIM = (
     r"(?:me|us|her|him|them|my (?:mum|mam|dad|wife|husband|partner|kids|children|son|daughter|"
     r"baby|sister|brother|friend|nan|gran|neighbour)|the (?:kids|children|baby|dog)|"
     r"his (?:wife|girlfriend|partner|kids)|her (?:husband|boyfriend|partner|kids)|"
-    r"a (?:woman|man|girl|boy|kid|child|lad|lass))"
+    r"a (?:woman|man|girl|boy|kid|child|lad|lass)|everyone|everybody|people|someone|somebody|us all|"
+    r"the (?:staff|family|lot of (?:us|them))|the whole (?:street|family|house))"
 )
 SELF = r"(?:myself|himself|herself|themselves|themself)"
 KIN = (
@@ -74,12 +90,24 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "weapon",
         rf"\b(?:got|has|have|having|holding|carrying|waving|brandishing|pulled|pulling|wielding|"
-        rf"swinging|threatening (?:me|us|him|her|people) with|pointing) (?:out )?(?:a |an |his |her |"
-        rf"their |the )?(?:big |huge |massive |large )?{WEAPON}s?\b",
+        rf"swinging|shown|showed|showing|flashing|flashed|produced|pulled out|got out|took out|"
+        rf"threatening (?:me|us|him|her|people|staff|the staff|customers|everyone|someone|the \w+) with|"
+        rf"pointing) (?:out )?(?:a |an |his |her |"
+        rf"their |the )?(?:big |huge |massive |large |long )?{WEAPON}s?\b",
     ),
     S(
         "weapon",
-        rf"\b(?:a|an|the) (?:man|guy|bloke|lad|woman|youth|person|kid|group)s? with (?:a |an )?{WEAPON}s?\b",
+        r"\bwith (?:what (?:looks|looked|appears) like |something like |what i think is )?"
+        r"(?:a |an |his |her |their )?(?:big |huge |massive |large |long )?"
+        r"(?:knife|knives|blade|machete|gun|firearm|shotgun|pistol|rifle|crossbow|axe|sword|"
+        r"crowbar|baseball bat|iron bar|hammer)s?\b",
+        tier=WEAK,
+    ),
+    S(
+        "weapon",
+        rf"\b(?:got|has|have|holding|carrying|waving|brandishing|wielding|swinging|with) (?:a |an |his |her |"
+        rf"their |the |some )?(?:big |huge |massive |large |long |metal |wooden |broken )?{IMPROVISED}\b",
+        tier=WEAK,
     ),
     S("weapon", r"\b(?:knife|gun|machete) ?point\b"),
     S(
@@ -90,176 +118,270 @@ EMERGENCY: tuple[Signal, ...] = (
         "weapon",
         r"\b(?:been|being|getting|just) stabbed\b|\bstabbed (?:him|her|me|someone|them)\b|\bstabbing\b",
     ),
+    S("weapon", r"\bpointing (?:it|the gun|a gun|the knife) at\b", tier=WEAK),
     S(
         "threat to life",
         rf"\b(?:going to|gonna|gunna|goin to|will|'ll|ll|wants? to|threaten(?:ed|ing|s)? to|"
-        rf"swears? (?:he|she|they)(?:'ll| will)|says? (?:he|she|they)(?:'ll| will|'?s going to))"
-        rf" (?:kill|murder|hurt|stab|shoot|strangle|batter|burn|do (?:me|us|her|him) in) {VICTIM}",
+        rf"swears? (?:he|she|they)(?:'ll| will)|says? (?:he|she|they)(?:'ll| will|'?s going to)|"
+        rf"threaten(?:s|ing) to|shouting (?:that )?(?:he|she|they)(?:'ll| will|'?s going to| is going to))"
+        rf" (?:kill|murder|hurt|stab|shoot|strangle|batter|burn|throw|drop|attack|do (?:me|us|her|him) in) {VICTIM}",
+    ),
+    S(
+        "threat to life",
+        r"\b(?:burn|set fire to|torch) (?:the|my|our|her|his|their) (?:house|flat|place|home)(?: down)?\b",
     ),
     S(
         "threat to life",
         rf"\b(?:kill|murder|stab|shoot|strangle) (?:me|us|her|him|{KIN})\b(?! (?:laughing|with))",
-        strong=False,
+        tier=WEAK,
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:scared|frightened|afraid|terrified) (?:of )?what (?:he|she|they)(?:'ll| will| might| is going to| could)\b|"
+        r"\b(?:getting|gets|got|is|'?s) (?:really |very )?(?:nasty|violent|aggressive|physical|threatening) with\b",
+        tier=WEAK,
     ),
     S(
         "violence happening now",
-        rf"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|hurting|"
-        rf"battering|stamping on|dragging|throttling|smashing up) {VICTIM}\b",
+        rf"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|hurting|headbutting|"
+        rf"battering|stamping on|dragging|throttling|smashing up|threatening|chasing|started on) {VICTIM}\b",
     ),
     S(
         "violence happening now",
         r"\b(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|robbed|kidnapped|"
-        r"strangled|stabbed|hit|chased|dragged|raped)\b",
+        r"strangled|stabbed|hit|chased|dragged|raped|held down|kicked|punched|stamped on|"
+        r"surrounded|threatened|bundled)\b",
     ),
     S("violence happening now", r"\bhands? (?:round|around) (?:my|her|his) (?:neck|throat)\b"),
     S(
         "violence happening now",
         r"\b(?:fight|brawl|punch[- ]?up|fighting|scrap)\b.{0,40}\b(?:going on|kicking off|happening|"
-        r"outside|right now|now)\b|\b(?:kicking off|mass brawl)\b",
-        strong=False,
+        r"right now|now)\b|\b(?:kicking off|mass brawl)\b|\bthrowing (?:chairs|bottles|glasses|punches|"
+        r"bricks|stones|things|stuff|furniture)\b|\b(?:threatening|headbutting) (?:people|everyone|staff|the)\b|"
+        r"\b(?:get off me|leave me alone|stop hurting|someone help)\b|\b(?:he'?s|she'?s|they'?re|is|are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
+        r"\bkicking (?:my|the|our) (?:\w+ )?door\b|\b(?:has )?taken (?:the|my|our) (?:kids|children|baby)\b|\bsmell of burning\b|"
+        r"\bcan hear (?:them|him|her|someone|somebody|people|voices|footsteps|everything)\b|\bbalaclavas?\b",
+        tier=WEAK,
     ),
     S(
         "violence happening now",
         r"\b(?:just|has just|have just|'ve just|i'?ve been|i have been|we'?ve been|just been|"
-        r"she'?s been|he'?s been|has been|have been) (?:attacked|assaulted|mugged|robbed|raped|"
-        r"stabbed|glassed|beaten up|hit by a car|run over|sexually assaulted|jumped)\b",
-        strong=False,
+        r"'?s been|has been|have been) (?:attacked|assaulted|mugged|robbed|raped|kidnapped|abducted|"
+        r"stabbed|glassed|beaten up|hit by a car|run over|sexually assaulted|jumped|snatched|grabbed)\b",
+        tier=WEAK,
+    ),
+    S(
+        "crime just happened",
+        r"\b(?:just|has just|have just|'ve just) (?:grabbed|snatched|smashed|exposed|flashed|punched|"
+        r"hit|attacked|robbed|mugged|threatened|put (?:his|her|a) (?:fist|foot|head) through)\b|"
+        r"\b(?:is|are|'?s|'?re) (?:running|walking|driving|heading) (?:off |away )?(?:towards|down|up|into|through|along)\b|"
+        r"\b(?:has )?just tried to (?:snatch|grab|take|abduct|lure|drag|get)\b|"
+        r"\b(?:someone|somebody|someones|somebodys|they)(?:'s| has|'ve| have)? (?:just )?broken in\b(?!to)|"
+        r"\b(?:he'?s|she'?s|they'?re|is|are) still (?:here|there|around|hanging around|outside|inside|"
+        r"in there|nearby|about|in the (?:house|shop|garden|building))\b",
+        tier=WEAK,
     ),
     S(
         "someone is hurt",
         r"\b(?:not breathing|isn'?t breathing|stopped breathing|can'?t breathe|cannot breathe|"
         r"unconscious|unresponsive|not responding|won'?t wake up|wont wake|blood everywhere|"
-        r"bleeding (?:heavily|badly|a lot|loads|everywhere|from (?:his|her|my) head)|"
-        r"losing (?:a lot of )?blood|lots of blood|not moving|turning blue|having a (?:heart attack|fit|seizure)|"
-        r"collapsed|lying (?:in|on) the (?:road|street|pavement|ground|floor)|fell (?:in|into) the (?:river|sea|canal|water))\b",
+        r"bleeding (?:heavily|badly|a lot|loads|everywhere|from (?:his|her|my|the) (?:head|neck|face|chest))|"
+        r"bleeding loads|losing (?:a lot of )?blood|lots of blood|not moving|isn'?t moving|turning blue|"
+        r"gone (?:grey|blue)|having a (?:heart attack|fit|seizure|stroke)|slumped (?:in|over|at|on|against)|"
+        r"collapsed|lying (?:in|on) (?:the middle of )?the (?:road|street|pavement|ground|floor)|"
+        r"(?:on|lying on) (?:her|his|the) (?:kitchen |bathroom )?floor|"
+        r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled|fallen down the stairs|"
+        r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
+        r"(?:isn'?t|not) making (?:any )?sense|blood (?:coming|pouring|gushing) (?:from|out of)|"
+        r"can'?t feel my (?:legs|arms|face|body)|gone floppy|barely breathing|not breathing properly|"
+        r"under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the)|"
+        r"(?:just )?(?:got|been) (?:hit|knocked (?:down|over)|run over) by a (?:car|van|lorry|bus)|"
+        r"(?:car|van) on its roof|hanging upside down)\b",
     ),
     S(
         "someone is in danger",
-        r"\b(?:someone|somebody|a (?:man|woman|person|child|kid|dog walker|lad|girl|boy)|"
+        r"\b(?:someone|somebody|a (?:man|woman|person|child|kid|lad|girl|boy)|"
         r"people|kids) (?:is |are |'s )?(?:in|in to|fallen in|fallen into|struggling in|stuck in|"
-        r"drowning in) the (?:river|sea|canal|water|reservoir|lake|harbour|quarry)\b|\bdrowning\b",
+        r"drowning in) the (?:river|sea|canal|water|reservoir|lake|harbour|quarry)\b|\bdrowning\b|"
+        r"\b(?:gone|went|crashed|driven|fallen|rolled|tipped|slipped|fell) (?:in|into) the (?:river|sea|canal|water|lake|harbour|reservoir)\b|"
+        r"\bhanging (?:off|from) (?:the |a )?(?:outside of the |side of the |edge of the )?(?:\w+ )?(?:bridge|footbridge|ledge|roof|balcony|cliff|railings)\b|"
+        r"\b(?:child|kid|toddler|little (?:boy|girl)|baby|boy|girl)\b.{0,40}\b(?:on (?:his|her|their) own|by (?:himself|herself)|no (?:adults?|parents?|one with (?:him|her)))\b|"
+        r"\b(?:shouting|calling|crying|screaming|yelling) (?:out )?for help\b|"
+        r"\btrying to take (?:me|her|him) (?:outside|home|away|with him|to his)\b|"
+        r"\b(?:drag|dragged|dragging|pull|pulled|pulling|bundle|bundled|force|forced|push|pushed) (?:a|the|this|her|him|my) "
+        r"(?:\w+ )?(?:into|in) (?:a|the|his|their) (?:car|van|bushes|alley|house|woods|boot)\b|"
+        r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b",
     ),
     S(
         "someone is in danger",
         r"\b(?:house|flat|home|building|car|van|shop|pub|block|garage|barn|bungalow|caravan|"
         r"kitchen|bedroom|next door)s? (?:is |are |'s |has )?(?:on fire|alight|in flames|caught fire|"
         r"going up in flames)\b|\b(?:trapped|stuck) (?:in|inside|under) (?:the|a|his|her|my) "
-        r"(?:car|house|flat|building|wreckage|vehicle|lift|fire)\b|\bsmell of gas\b",
+        r"(?:car|house|flat|building|wreckage|vehicle|lift|fire)\b|\bpeople trapped\b|\bsmell of gas\b|"
+        r"\bsmoke (?:pouring|coming|billowing) (?:out of|from|under)\b|\blit a fire (?:at|in|by|against|outside)\b|"
+        r"\b(?:has|have|'?s|'?ve|just) (?:set|lit) (?:fire|a fire) to\b|\b(?:there'?s|there is) a fire (?:in|at)\b|"
+        r"\b(?:setting|set) fire to (?:the|a|some|my|our)\b.{0,60}\b(?:spreading|now|going up)\b|"
+        r"\bsetting fire to\b",
     ),
     S(
         "danger on the road",
         r"\b(?:wrong way (?:on|down|up|along) the (?:motorway|a\d+|m\d+|dual carriageway)|"
-        r"driving the wrong way|(?:person|man|woman|child|kid|toddler|someone|pedestrian) "
-        r"(?:walking |wandering |standing |lying )?(?:on|in|along) the (?:motorway|a\d+|m\d+|"
-        r"dual carriageway|railway|tracks|train line|line|level crossing)|"
-        r"(?:car|van|lorry|vehicle) (?:stuck |stopped )?on the (?:level crossing|railway|tracks))\b",
+        r"going the wrong way|driving the wrong way|walking into (?:the )?traffic|against (?:the )?traffic|"
+        r"(?:person|man|woman|child|children|kids?|toddler|someone|pedestrian|people)(?: are| is)? "
+        r"(?:\w+ing )?(?:on|in|along|across) the (?:motorway|a\d+|m\d+|dual carriageway|railway|"
+        r"tracks|train line|level crossing|harbour wall)|"
+        r"(?:car|van|lorry|vehicle) (?:stuck |stopped )?on the (?:level crossing|railway|tracks)|"
+        r"(?:on his|on her|on their) own (?:walking |wandering )?(?:along|on|by|near) the (?:road|harbour|river|water|sea|cliff))",
     ),
     S(
         "danger on the road",
-        r"\b(?:drunk|pissed|off his face|off her face|hammered|over the limit|high|off his head)\b.{0,60}"
-        r"\b(?:getting in(?:to)?|got in(?:to)?|about to drive|driving off|driving|drove off|behind the wheel)\b"
+        r"\bin no (?:fit )?state to drive\b|"
+        r"\b(?:drunk|pissed|off his face|off her face|hammered|over the limit|high|off his head|steaming|been drinking)\b.{0,60}"
+        r"\b(?:getting (?:back )?in(?:to)?|got (?:back )?in(?:to)?|about to drive|driving off|driving|drove off|behind the wheel)\b"
         r"|\b(?:getting in(?:to)?|got in(?:to)?|about to drive) (?:his|her|a|the|their) (?:car|van)\b.{0,40}"
         r"\b(?:drunk|pissed|over the limit|hammered)\b",
-        strong=False,
+    ),
+    S(
+        "danger on the road",
+        r"\bflipped\b|\b(?:hit|knocked down|run over) (?:a|the) (?:cyclist|pedestrian|child|kid|woman|man)\b",
+        tier=WEAK,
     ),
     # Crime in progress and intruders.
     S(
         "crime in progress",
         r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
-        r"trying to open (?:my|the|our) (?:door|window|back door|front door)|"
-        r"trying (?:my|the|our) (?:door|door handle|back door|front door|windows?)|"
-        r"breaking in(?:to)?|kicking (?:my|the|our) (?:door|front door|back door) (?:in|down)|"
+        r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut|break) (?:open |off |in |through |down )?(?:the|my|our|a|his|her|their)\b|"
+        r"trying to (?:force|kick|smash|jemmy|prise|break|open) (?:open )?(?:my|the|our|a|his|her|their|it|"
+        r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
+        r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
+        r"door handle (?:is )?(?:going|moving)|breaking in(?:to)?|kicking (?:my|the|our) (?:\w+ )?door (?:in|down)|"
         r"forcing (?:my|the|our) (?:door|window)|smashing (?:my|the|our) (?:door|window)s?|"
-        r"climbing (?:in|through|over) (?:my|the|our) (?:window|fence|back)|"
-        r"in (?:my|our) (?:house|home|flat|kitchen|garden|back garden|shed|garage|bedroom|loft|hallway) "
-        r"(?:right now|now|at the moment)|"
-        r"(?:someone|somebody|a man|men|people|a stranger|an intruder)(?:'s| is| are)? "
-        r"(?:in|inside|downstairs in) (?:my|our) (?:house|home|flat|hallway|kitchen|bedroom|living room))\b",
+        r"climbing (?:in|through|over) (?:my|the|our) (?:window|fence|back|balcony)|"
+        r"(?:on|in) (?:my|our) balcony|inside (?:my|our) (?:car|van|house|flat|shed|garage)|"
+        r"(?:someone|somebody|someones|somebodys|a man|a guy|a bloke|men|people|a stranger|an intruder|"
+        r"strangers?)(?:'s| is| are)? (?:in|inside|downstairs in|upstairs in|on|in to) (?:my|our) "
+        r"(?:house|home|flat|hallway|kitchen|bedroom|living room|garden|back garden|shed|garage|loft|"
+        r"attic|drive|driveway|yard|roof|balcony)|"
+        r"(?:someone|somebody|someones|people)(?:'s| is| are)? in there|"
+        r"(?:got|gotten|broken|climbed|come|came|forced (?:his|their|her) way) (?:in ?to|in through|into) (?:my|our|the) "
+        r"(?:house|home|flat|bedroom|kitchen))\b",
     ),
     S(
         "crime in progress",
-        r"\b(?:someone|somebody|there'?s (?:someone|somebody|a man))(?:'s| is)? (?:downstairs|in the house|in the loft|upstairs)\b",
+        r"\b(?:someone|somebody|someones|there'?s (?:someone|somebody|a man))(?:'s| is)? "
+        r"(?:downstairs|in the house|in the loft|upstairs)\b|\b(?:footsteps|voices|someone|somebody) "
+        r"(?:above|upstairs|downstairs|in the (?:loft|house|attic|kitchen))\b|\b(?:back|front) door (?:go|open)\b",
     ),
     S(
         "crime in progress",
         rf"\b{PERSON}{BE}? (?:stealing|nicking|taking|breaking|smashing|setting fire to|"
-        rf"torching|siphoning|cutting|trying|forcing|robbing|looting|loading|syphoning)\b"
+        rf"torching|siphoning|cutting|trying|forcing|robbing|looting|loading|syphoning|climbing)\b"
         rf"(?! (?:a (?:break|look|photo|picture|selfie)|(?:the )?piss|part|place|over|care|time|"
         rf"(?:my|the|your) (?:order|time|turn|photo)|to (?:pass|fix|help|sort)))",
-        strong=False,
+        tier=WEAK,
+    ),
+    S(
+        "crime in progress",
+        r"\b(?:watching|i can see|can see|i see) (?:someone|somebody|a man|men|people|a guy|a lad|lads|"
+        r"kids|two|three|some|them)\b.{0,30}\b(?:cut|cutting|steal|stealing|take|taking|break|breaking|"
+        r"nick|nicking|smash|smashing|climb|climbing|load|loading|trying|try)\b",
+        tier=WEAK,
     ),
     S(
         "crime in progress",
         r"\b(?:being (?:burgled|broken into|robbed|stolen|vandalised|set alight|smashed)|"
-        r"(?:burglars?|intruders?|thieves|robbers?)(?: are| is|'re|'s)? (?:here|in|inside|still|next door))\b",
+        r"(?:burglars?|intruders?|thieves|robbers?)(?: are| is|'re|'s)? (?:here|in|inside|still|next door)|"
+        r"stealing (?:my|our|the) (?:car|van|bike)\b.{0,20}\b(?:now|this second|as we speak))\b",
     ),
     S(
         "crime in progress",
-        r"\b(?:banging (?:on|at) (?:my|the|our) (?:door|window)s?|shouting (?:and|&) screaming|"
-        r"screaming (?:for help|help|and (?:shouting|crying))|someone screaming|(?:woman|girl|child|kid|baby|man) "
-        r"screaming|hear (?:a |her |him |someone |people )?(?:screaming|shouting for help|crying for help)|"
+        r"\b(?:banging (?:on|at) (?:my|the|our|every|all the) (?:\w+ )?(?:door|window)s?|shouting (?:and|&) screaming|"
+        r"screaming (?:for help|help|and (?:shouting|crying))|someone screaming|(?:woman|girl|child|kid|baby|man|"
+        r"kids|children|she|he|they)(?:'s| is| are|'re)? screaming|hear (?:a |her |him |someone |people )?(?:screaming|shouting for help|crying for help)|"
         r"trying (?:car|door) handles|looking (?:in|into|through) (?:car|my|our|the) (?:windows|window)|"
-        r"hanging around (?:my|our|the) (?:car|cars|house|door))\b",
-        strong=False,
+        r"hanging around (?:my|our|the) (?:car|cars|house|door)|glass (?:breaking|smashing)|"
+        r"smashing glass|things smashing|fist through)\b",
+        tier=WEAK,
     ),
     # Someone following, watching or trapping the writer.
     S(
         "being followed",
         r"\b(?:(?:is|are|been|keeps?|keep on|has been|have been|'?s|'?re|started|still) following (?:me|us|my|her|him)|"
-        r"following me|following us|he'?s behind me|followed me (?:home|off the bus|from)|"
-        r"won'?t (?:stop following|leave me alone|let me (?:leave|go|out|in))|"
-        r"(?:sat|sitting|parked|waiting|standing|lurking) outside (?:my|our|the) (?:house|flat|home|door|window|work)|"
-        r"watching (?:my|our) (?:house|flat|home)|outside (?:my|our) (?:house|flat|door|window) again)\b",
-        strong=False,
+        r"following me|following us|he'?s behind me|(?:followed|following) (?:me|us) (?:from|all the way|round)|"
+        r"won'?t (?:stop following|leave me alone)|"
+        r"(?:sat|sitting|parked|waiting|standing|stood|lurking|hanging around) (?:up )?(?:outside|at the end of|"
+        r"in|at) (?:my|our|the) (?:house|flat|home|door|window|work|garden|gate|drive|car park)|"
+        r"watching (?:my|our|the) (?:house|flat|home|door|window)|staring (?:at|into) (?:my|our|the) (?:house|window|flat)|"
+        r"outside (?:my|our) (?:house|flat|door|window) again|(?:driven|drove|gone|walked|come) past (?:my|our) "
+        r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
+        r"(?:they'?re|he'?s|she'?s|someone'?s|someone is|they are|he is) outside (?:my|our|the) (?:house|flat|door|window|home)|"
+        r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming)|"
+        r"chasing (?:people|me|us|him|her|kids|someone|a \w+))\b",
+        tier=WEAK,
     ),
     S(
         "someone is in danger",
-        r"\b(?:locked (?:me|us|her|him) in|trapped (?:in|inside)|hiding in (?:the|my|a) "
-        r"(?:bathroom|bedroom|toilet|wardrobe|cupboard|loo|car)|locked myself in|"
-        r"(?:he|she|they)(?:'s| is| are|'re) coming back(?: for me)?|"
-        r"(?:he|she|they) won'?t let me (?:leave|go|out)|scared for my life|fear(?:ing)? for (?:my|her|his|their) life|"
-        r"afraid for my life|think (?:he|she|they)(?:'s| is| are)? going to hurt)\b",
+        r"\b(?:locked (?:me|us|her|him) in|trapped (?:in|inside)|(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
+        r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
+        r"(?:he|she|they)(?:'s| is| are|'re) coming (?:back|in|for me|round)|won'?t let (?:me|him|her|them|us) "
+        r"(?:leave|go|out|off)|scared for my life|fear(?:ing)? for (?:my|her|his|their) life|"
+        r"afraid for my life|think (?:he|she|they)(?:'s| is| are)? going to hurt|"
+        r"(?:touching|groping) (?:me|my (?:leg|bum|breasts?|chest))|"
+        r"(?:telling|shouting at|trying to get|asking|getting) (?:me|her|him|kids|children|my \w+) (?:to )?get in(?:to)?"
+        r"(?: (?:the|his|a|their) (?:car|van))?|trying to get (?:kids|children|a child|a kid|girls) into|"
+        r"(?:has )?got (?:her|him|my \w+) in (?:his|the|a) (?:car|van))\b",
     ),
     S(
         "someone is scared",
-        r"\b(?:i'?m|im|i am|we'?re|we are|i feel) (?:really |so |very |absolutely )?"
-        r"(?:scared|terrified|frightened|petrified|afraid|panicking|shaking)\b",
-        strong=False,
+        r"\b(?:i'?m|im|i am|we'?re|we are|i feel|i'?m so|she'?s|he'?s) (?:really |so |very |absolutely )?"
+        r"(?:scared|terrified|frightened|petrified|afraid|panicking|shaking|in tears)\b|\bhiding\b|\bin tears\b",
+        tier=SUPPORTING,
     ),
     S(
         "asking for help",
-        r"\b(?:help me|help us|please help|send (?:someone|help|police|the police|a car)|call (?:999|the police|an ambulance) for me|need (?:the )?police (?:now|here|urgently)|need help now|come quick(?:ly)?|please hurry|hurry please|sos)\b",
-        strong=False,
+        r"\b(?:help me|help us|please help|send (?:someone|help|police|the police|a car)|"
+        r"call (?:999|the police|an ambulance) for me|need (?:the )?police (?:now|here|urgently)|"
+        r"need (?:someone|somebody|police|officers) (?:at|to|here|in)|need help now|come quick(?:ly)?|"
+        r"please hurry|hurry please|sos|pls send|please send|get someone (?:to|here|round)|help ?!+|help please)\b",
+        tier=SUPPORTING,
     ),
     # Self-harm.
     S(
         "self-harm",
-        rf"\b(?:kill {SELF}|end (?:it all|my life|it tonight|it now|things)|want(?:s)? to die|wanna die|"
+        rf"\b(?:kill {SELF}|end (?:it all|my life|his life|her life|their life|it tonight|it now|things|it)\b(?! (?:with|between)|s\b)|want(?:s)? to die|wanna die|"
+        rf"thinking (?:about|of) (?:going in|jumping|ending it|killing|ending my)|can'?t keep going|"
         rf"want(?:s)? to be dead|don'?t want to (?:be here|live|wake up|be alive|go on)|"
         rf"take my (?:own )?life|hurt(?:ing)? {SELF}|cut(?:ting)? {SELF}|jump(?:ing)? off (?:the|a)|"
         rf"going to jump|suicidal|suicide note|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
         rf"better off without me|won'?t be (?:here|around) (?:tomorrow|much longer|anymore)|"
-        rf"can'?t go on|say(?:ing)? (?:my )?goodbyes?|this is goodbye|goodbye (?:everyone|all)|"
-        rf"(?:taken|took|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
+        rf"can'?t go on|this is goodbye|goodbye (?:everyone|all)|"
+        rf"(?:this is|these are) my last (?:message|words|post|day|night)|my last message|"
+        rf"(?:a|the|got a|have a|bought a) rope|noose|hang {SELF}|hanging {SELF}|"
+        rf"(?:pills|tablets) (?:in front of me|ready|lined up)|"
+        rf"(?:taken|took|taking|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
         rf"an |the |a |my |his |her |all (?:my|his|her) |a (?:full )?(?:packet|box|bottle|handful|lot) of )"
-        rf"?(?:(?:my|his|her) )?(?:tablets|pills|paracetamol|sleeping pills|meds|medication|overdose|"
+        rf"?(?:(?:my|his|her) )?(?:sleeping )?(?:tablets|pills|paracetamol|meds|medication|overdose|"
         rf"packet|box of|bottle of pills)|overdos(?:e|ed|ing))\b",
-        past_cancels=False,
+        past="long",
     ),
     S(
         "self-harm",
-        r"\b(?:on|at the edge of|standing on|stood on|sat on|sitting on) (?:the|a) (?:edge of the |wrong side of the )?"
-        r"(?:bridge|cliff|cliffs|roof|ledge|railings|multi[- ]storey|car park roof|viaduct)\b",
-        strong=False,
-        past_cancels=False,
+        r"\b(?:on|at the edge of|standing on|stood on|sat on|sitting on|at the top of|on top of) (?:the|a) "
+        r"(?:edge of the |wrong side of the )?(?:bridge|cliff|cliffs|roof|ledge|railings|multi[- ]?storey|"
+        r"car park roof|viaduct|cliff edge|bridge edge|footbridge)\b|\bwrong side of the (?:railings|barrier|fence)\b|"
+        r"\b(?:climbed|climbing) (?:over|onto|on to) the (?:barrier|railings?|edge|parapet|wall|fence)\b",
+        tier=WEAK,
+        past="long",
     ),
     S(
         "self-harm",
-        r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on)|"
-        r"had enough of (?:everything|life|it all)|nobody (?:would|will) (?:miss|notice|care)|"
-        r"no one (?:would|will) (?:miss|notice|care)|i'?m sorry for everything|tell (?:my|them) .{0,20}i love them)\b",
-        strong=False,
-        past_cancels=False,
+        r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on|stop crying)|"
+        r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
+        r"i'?m sorry for everything|tell (?:my|them) .{0,20}i love them|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
+        r"(?:written|wrote|left) (?:my|a|the) (?:letters?|notes?|goodbyes?)|tonight'?s the night|"
+        r"(?:in|into) the woods)\b",
+        tier=WEAK,
+        past="long",
     ),
 )
 
@@ -269,52 +391,76 @@ MISSING = rx(
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
-    rf"can'?t find {KIN}|cannot find {KIN}|lost {KIN}|wandered off|walked out|ran off|run away|ran away|"
-    rf"has run off|disappeared|nobody (?:has|knows|'?s) seen|no one (?:has|knows|'?s) seen|"
-    rf"not answering (?:his|her|their) phone|phone (?:is )?(?:off|dead|going straight to voicemail)|"
-    rf"should have been (?:home|back))"
+    rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
+    rf"can'?t find {KIN}|cannot find {KIN}|can'?t find (?:her|him|them)\b|lost {KIN}|wandered off|walked out|stormed out|"
+    rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
+    rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
+    rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
+    rf"(?:don'?t|do not|doesn'?t) know where (?:he|she|they) (?:is|are|has gone)|no idea where (?:he|she|they)|"
+    rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
+    rf"phone (?:is )?(?:off|dead|going straight to voicemail)|should have been (?:home|back))"
 )
 VULNERABLE = rx(
-    r"\b(?:dementia|alzheimer'?s|autis(?:m|tic)|learning disab\w*|special needs|vulnerable|"
-    r"diabetic|epilep\w*|insulin|medication|meds|suicidal|depressed|confused|frail|disabled|"
+    r"\b(?:dementia|alzheimer'?s|autis(?:m|tic)|learning (?:disab|difficult)\w*|special needs|vulnerable|"
+    r"diabetic|epilep\w*|insulin|medication|meds|tablets|suicidal|depressed|confused|frail|disabled|"
     r"wheelchair|non[- ]verbal|elderly|pensioner|(?:in )?(?:his|her) (?:70s|80s|90s|eighties|nineties)|"
-    r"(?:[1-9]|1[0-5]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-    r"fourteen|fifteen)[- ]?(?:years?|yrs?|yo|y/o)[- ]?(?:old)?|"
-    r"(?:7[5-9]|8\d|9\d|1[01]\d)[- ]?(?:years?|yrs?|yo)[- ]?(?:old)?|aged? (?:[1-9]|1[0-5]|7[5-9]|8\d|9\d)\b|"
+    r"(?:[1-9]|1[0-7]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen) ?[- ]?(?:years?|yrs?|yo|y/o)(?:[- ]?old)?|"
+    r"(?:7[5-9]|8\d|9\d|1[01]\d) ?[- ]?(?:years?|yrs?|yo)(?:[- ]?old)?|aged? (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b|"
+    r"(?:is|she'?s|he'?s|they'?re|only) (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b(?! (?:mins?|minutes|hours|miles|mph|quid|pounds))|"
     r"toddler|little (?:boy|girl|one)|child|kid|baby|my (?:son|daughter|boy|girl)|"
-    r"nan|nana|gran|granny|grandma|grandad|grandpa|"
-    r"freezing|cold out|minus|in the dark|slippers|pyjamas|nightie|dressing gown|no coat|"
-    r"not like (?:him|her|them)|out of character|never done this|worried sick|really worried|"
-    r"so worried|desperate|frantic)\b"
+    r"nan|nana|gran|granny|grandma|grandad|grandpa|care home|lives alone|on (?:his|her) own|"
+    r"freezing|cold out|minus|in the dark|it'?s dark|getting dark|slippers|pyjamas|nightie|dressing gown|no coat|"
+    r"(?:not|isn'?t) like (?:him|her|them)|out of character|never done this|worried sick|really worried|"
+    r"so worried|desperate|frantic|really low|been low|struggling|mental health|self[- ]harm|"
+    r"not (?:himself|herself)|threatened to|older man|met online|curtains)\b"
 )
 # Not people: pets, parcels and property go missing too.
 MISSING_NOT_PERSON = rx(
     r"\b(?:dog|cat|puppy|kitten|pet|tortoise|parrot|horse|parcel|package|delivery|post|letter|"
     r"bike|bicycle|car|van|wallet|purse|phone|keys|bag|handbag|item|items|plates?|sign|"
     r"bins?|wheelie bin|tools|jewellery|ring|watch|money|cash|report|paperwork|form|reply|"
-    r"response|update|crime number|reference|statement|appeal|poster)s?\b"
+    r"response|update|crime number|reference|statement|appeal|poster|emails?|calls?|messages?)s?\b"
 )
 FOUND = rx(
-    r"(?<!n't\s)(?<!nt\s)(?<!not\s)(?<!never\s)\b(?:(?:has been|'?s been|was|been|now) found|found (?:safe|safe and well|him|her|them)|"
-    r"(?:is|'?s|are|came|come|got) (?:home|back)(?: now| safe| safely)?(?! (?:yet|late))|home safe|safe and well|"
-    r"thank you for (?:finding|sharing|bringing)|thanks for (?:finding|sharing|bringing))\b"
+    r"(?<!n't\s)(?<!nt\s)(?<!not\s)(?<!never\s)\b(?:(?:has been|'?s been|was|been|now|were) found|"
+    r"found (?:safe|safe and well|him|her|them)|(?:is|'?s|are|came|come|got) (?:home|back)(?: now| safe| safely)"
+    r"|home safe|safe and well|thank you for (?:finding|sharing|bringing)|thanks for (?:finding|sharing|bringing))\b"
 )
 
 # --- cues about time, mood and reality ---------------------------------------------------------
+# Happening now: strong enough to outweigh a past-time word in the same sentence.
+NOW_STRONG = rx(
+    r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
+    r"still|happening|tonight|this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
+    r"is happening|going on|again)\b"
+)
+# Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
     r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
-    r"still|happening|tonight|this minute|quick|quickly|hurry|asap|urgent(?:ly)?|please|help|"
-    r"outside|can hear|can see|i hear|i see|is happening|going on|live)\b|!{2,}"
+    r"still|happening|tonight|this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
+    r"help|can hear|can see|i hear|i see|is happening|going on|live|[1-5] ?am|middle of the night|"
+    r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
+    r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting)|minutes)\b|!{2,}"
 )
 PAST = rx(
     r"\b(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|time|christmas|term)|yesterday|"
     r"(?:\d+|a few|few|a couple of|couple of|two|three|four|several|some|many) (?:days|weeks|months|years|decades) "
-    r"(?:ago|back)|ago|back in|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
+    r"(?:ago|back)|ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
     r"over the (?:weekend|summer|holidays)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?: (?:night|morning|afternoon|evening))?|when i was|used to|years back|a while back|"
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)|back in|previously|in the past|a year|last)\b"
+    r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
+    r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|this morning|overnight|"
+    r"earlier today|earlier)\b"
+)
+# Long ago: cancels even self-harm and missing-person signals (a son's overdose last month).
+LONG_PAST = rx(
+    r"\b(?:last (?:week|month|year|summer|winter|spring|autumn|christmas)|(?:\d+|a few|few|a couple of|"
+    r"couple of|two|three|four|several|some|many) (?:weeks|months|years|decades) (?:ago|back)|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"in (?:19|20)\d\d|when i was|used to|years back|a while back|in the past|previously|years ago|"
+    r"(?:is|are|'?s|'?re) (?:doing (?:well|better|ok|okay|fine)|recovering|ok now|fine now))\b"
 )
 # Idioms that use alarming words for ordinary things.
 FIGURATIVE = rx(
@@ -340,26 +486,45 @@ FIGURATIVE = rx(
     r"(?:it|this|that|the (?:game|match|episode|film|finale)) (?:had|has) me (?:screaming|shaking)|"
     r"can'?t breathe (?:for|from) laughing|crying laughing|i can'?t (?:even|cope) (?:with|😂|🤣)|"
     r"can'?t cope with (?:the|this|these|how)|can'?t take (?:it|this) (?:seriously)|sos (?:tea|bag)|"
-    r"end of (?:my|the) tether)"
+    r"end of (?:my|the) tether|can'?t breathe in (?:this|the|here)|this heat|"
+    r"if i (?:buy|eat|spend|forget|bring|order|drink|miss|am late|'?m late|paint)\b.{0,40}(?:kill|murder) me)"
 )
 JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|😆|😜|😅|;\))")
 # Reality cues: this is a story, a question about procedure, an awareness campaign.
-HYPOTHETICAL = rx(
+# A question about what to do, or about people in general: judged within its clause, so
+# "if anyone reads this, I've taken my tablets" still counts.
+CONDITIONAL = rx(
     r"\b(?:what (?:should|do|would|can) (?:i|you|we|people|someone) do|what to do|what happens|"
-    r"how (?:do|can|should|would) (?:i|you|we|people)|if (?:someone|somebody|a |an |anyone|i |you |"
-    r"your |my |there'?s|they|he |she |we )|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
-    r"advice (?:on|about)|tips? (?:on|for)|awareness|campaign|training|course|workshop|"
-    r"talk (?:about|on)|article|documentary|film|movie|tv|telly|episode|series|book|novel|video game|"
-    r"the game|podcast|drama|netflix|eastenders|corrie|coronation street|emmerdale|line of duty|"
-    r"happy valley|bodyguard|vera|soap|trailer|song|lyrics|dream|dreamt|dreamed|imagine|what if|"
-    r"statistics|stats|figures|survey|research|petition|pretend|role ?play|rehearsal|exercise|drill|"
-    r"escape room|murder mystery|halloween|costume|fancy dress|airsoft|paintball|laser ?tag)\b"
+    r"how (?:do|can|should|would) (?:i|you|we|people)|if (?:someone|somebody|anyone|you|people|there'?s|"
+    r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
+    r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
+    r"what if|imagine|pretend)\b"
+)
+# A story, a show or a campaign: judged for the whole sentence.
+STORY = rx(
+    r"\b(?:awareness|campaign|training|course|workshop|talk (?:about|on)|article|documentary|film|"
+    r"movie|tv|telly|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
+    r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
+    r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
+    r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
+    r"paintball|laser ?tag|in the news|in the paper|headline|appeal)\b"
+)
+# Hearsay about something elsewhere: not for self-harm or a missing person, where a post or a
+# message from the person is exactly how the danger reaches us.
+HEARSAY = rx(
+    r"\b(?:saw a post|someone posted|posted (?:on|in)|facebook group|village group|on social media|"
+    r"apparently|rumou?r|people are saying|i heard that|heard (?:there|that) (?:was|were))\b"
+)
+# A danger planned for later is a threat to report, not one to run to.
+FUTURE = rx(
+    r"\b(?:tomorrow|next (?:week|month|time|year)|at the weekend|on monday|later this week)\b"
 )
 NOT_EMERGENCY = rx(
     r"\b(?:(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
     r"no (?:one|body|-one)(?: was| is|'?s|'?d)? (?:hurt|injured|harmed)|nobody (?:was |is |got )?(?:hurt|injured|harmed)|"
     r"no (?:immediate )?danger|(?:everyone|we'?re|we are|i'?m|i am)(?: all)? (?:safe|ok|okay|fine|alright)(?: now)?|"
-    r"no longer (?:there|here|around)|(?:has|have|'?ve|'?s) (?:gone|left|long gone)|"
+    r"no longer (?:there|here|around)|(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
+    r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
     r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
     r"999 (?:has been|was|have been) called|(?:i'?ve|i have|we'?ve|we have|someone has|someone'?s) (?:already )?(?:called|rang|phoned|dialled) (?:999|the police|101|an ambulance))\b"
@@ -407,7 +572,7 @@ SPAM = (
 SPAM_EMOJI = rx(r"(?:🔥|💰|💸|🚀|💯|✅|👉|📈|🤑|💎|⬇️|👇){3,}|(?:💰|💸|🤑|📈|👉|👇)")
 
 # --- other categories: (category, label, pattern, weight) ---------------------------------------
-CATEGORY_SIGNALS: tuple[tuple[str, str, re.Pattern[str], float], ...] = (
+CATEGORY_SIGNALS: tuple[tuple[str, str, Gated, float], ...] = (
     # Crime reports: a crime that has happened, or one suspected, but not a danger right now.
     (
         "crime_report",
