@@ -13,7 +13,9 @@ from beatdesk.core.safefetch import FetchRefused, address_allowed, resolve
 from beatdesk.forces.models import Account, Channel
 
 
-def account_to_connect(request: HttpRequest, account_id: int, network: str) -> tuple[Account, Channel | None]:
+def account_to_connect(
+    request: HttpRequest, account_id: int, network: str
+) -> tuple[Account, Channel | None]:
     """The account (of the officer's own force) and its existing channel; force admins only."""
     account = get_object_or_404(Account, pk=account_id, force=request.officer.force, is_active=True)
     probe = Channel(force_id=account.force_id, account=account, network=network)

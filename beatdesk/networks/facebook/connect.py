@@ -29,7 +29,9 @@ def facebook_channel_connect(*, actor, account: Account, page_id: str, page_toke
     """Check the Page token by reading the Page, then connect the channel."""
     page_id, page_token = page_id.strip(), page_token.strip()
     if not page_id.isdigit():
-        raise ValidationError("The Page ID is the number in the Page's About section, such as 1234567890.")
+        raise ValidationError(
+            "The Page ID is the number in the Page's About section, such as 1234567890."
+        )
     if not page_token:
         raise ValidationError("Paste the Page access token.")
     transport = FacebookTransport(page_id=page_id, page_token=page_token)
@@ -62,12 +64,17 @@ def connect_page(request: HttpRequest, account_id: int) -> HttpResponse:
         page_id = request.POST.get("page_id", "").strip()
         try:
             channel = facebook_channel_connect(
-                actor=request.officer, account=account, page_id=page_id, page_token=request.POST.get("page_token", "")
+                actor=request.officer,
+                account=account,
+                page_id=page_id,
+                page_token=request.POST.get("page_token", ""),
             )
         except ValidationError as exc:
             errors = list(exc.messages)
         else:
-            messages.success(request, f"{account.name} is connected to the Facebook Page {channel.handle}.")
+            messages.success(
+                request, f"{account.name} is connected to the Facebook Page {channel.handle}."
+            )
             return redirect("networks:connections")
     return render(
         request,
@@ -101,14 +108,27 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Not JSON.", status=400)
     from beatdesk.networks.jobs import ingest_incoming
 
-    page_ids = {str(entry.get("id")) for entry in payload.get("entry", []) if isinstance(entry, dict)}
+    page_ids = {
+        str(entry.get("id")) for entry in payload.get("entry", []) if isinstance(entry, dict)
+    }
     channels = Channel.objects.filter(
-        network=Channel.Network.FACEBOOK, state=Channel.State.ACTIVE, config__page_id__in=sorted(page_ids)
+        network=Channel.Network.FACEBOOK,
+        state=Channel.State.ACTIVE,
+        config__page_id__in=sorted(page_ids),
     ).select_related("force", "account")
     handed = 0
     for channel in channels:
-        page_payload = {**payload, "entry": [e for e in payload.get("entry", []) if str(e.get("id")) == channel.config.get("page_id")]}
-        handed += ingest_incoming(channel, messages_from_payload(page_payload, page_id=channel.config["page_id"]))
+        page_payload = {
+            **payload,
+            "entry": [
+                e
+                for e in payload.get("entry", [])
+                if str(e.get("id")) == channel.config.get("page_id")
+            ],
+        }
+        handed += ingest_incoming(
+            channel, messages_from_payload(page_payload, page_id=channel.config["page_id"])
+        )
     logger.info("facebook webhook: %s message(s) for %s channel(s)", handed, len(channels))
     return HttpResponse("OK", content_type="text/plain")
 

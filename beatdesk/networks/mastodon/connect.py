@@ -29,7 +29,14 @@ SESSION_KEY = "beatdesk_mastodon_connect"
 
 
 def mastodon_channel_connect(
-    *, actor, account: Account, server: str, code: str, redirect_uri: str, client_id: str, client_secret: str
+    *,
+    actor,
+    account: Account,
+    server: str,
+    code: str,
+    redirect_uri: str,
+    client_id: str,
+    client_secret: str,
 ) -> Channel:
     """Exchange the approval code for a token, read the server's limit, and connect the channel."""
     try:
@@ -45,7 +52,9 @@ def mastodon_channel_connect(
         version = api.retrieve_mastodon_version()
     except MastodonError as exc:
         raise ValidationError(f"{server} did not accept the approval: {exc}") from exc
-    transport = MastodonTransport(api_base_url=server, access_token=token, server_version=str(version))
+    transport = MastodonTransport(
+        api_base_url=server, access_token=token, server_version=str(version)
+    )
     try:
         profile = transport.profile()
         max_characters = transport.server_max_characters()
@@ -95,8 +104,17 @@ def connect_start(request: HttpRequest, account_id: int) -> HttpResponse:
                 "callback": callback,
             }
             url = Mastodon(
-                client_id=client_id, api_base_url=server, version_check_mode="none"
-            ).auth_request_url(redirect_uris=callback, scopes=SCOPES, state=state, force_login=True)
+                client_id=client_id,
+                client_secret=client_secret,
+                api_base_url=server,
+                version_check_mode="none",
+            ).auth_request_url(
+                redirect_uris=callback,
+                scopes=SCOPES,
+                state=state,
+                force_login=True,
+                skip_server_info=True,  # every Mastodon version serves /oauth/authorize
+            )
         except ValidationError as exc:
             errors = list(exc.messages)
         except MastodonError as exc:
@@ -114,11 +132,15 @@ def connect_start(request: HttpRequest, account_id: int) -> HttpResponse:
 def connect_callback(request: HttpRequest) -> HttpResponse:
     pending = request.session.pop(SESSION_KEY, None)
     if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
-        messages.error(request, "That Mastodon approval did not match a connection you started. Start again.")
+        messages.error(
+            request, "That Mastodon approval did not match a connection you started. Start again."
+        )
         return redirect("networks:connections")
     account, _ = account_to_connect(request, pending["account"], Channel.Network.MASTODON)
     if request.GET.get("error") or not request.GET.get("code"):
-        messages.error(request, f"{pending['server']} did not approve the connection; nothing was saved.")
+        messages.error(
+            request, f"{pending['server']} did not approve the connection; nothing was saved."
+        )
         return redirect("networks:connections")
     try:
         channel = mastodon_channel_connect(

@@ -8,6 +8,7 @@ use, and a refresh X refuses marks the channel "needs reconnect" through the usu
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.conf import settings
@@ -28,6 +29,10 @@ from beatdesk.networks.connect import account_to_connect
 from beatdesk.networks.services import channel_connect, channel_credentials_store
 from beatdesk.networks.x.transport import XTransport
 from beatdesk.people.reauth import recent_auth_required
+
+# X may grant fewer scopes than asked; the channel then fails on use and says why, which is
+# clearer than refusing the whole connection inside oauthlib.
+os.environ.setdefault("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
 
 SCOPES = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
 TOKEN_URL = "https://api.twitter.com/2/oauth2/token"
@@ -124,7 +129,12 @@ def connect_start(request: HttpRequest, account_id: int) -> HttpResponse:
     return render(
         request,
         "networks/connect_x.html",
-        {"account": account, "existing": existing, "errors": errors, "configured": bool(settings.X_CLIENT_ID)},
+        {
+            "account": account,
+            "existing": existing,
+            "errors": errors,
+            "configured": bool(settings.X_CLIENT_ID),
+        },
     )
 
 
@@ -132,7 +142,9 @@ def connect_start(request: HttpRequest, account_id: int) -> HttpResponse:
 def connect_callback(request: HttpRequest) -> HttpResponse:
     pending = request.session.pop(SESSION_KEY, None)
     if not pending or request.GET.get("state") != pending["state"]:
-        messages.error(request, "That X approval did not match a connection you started. Start again.")
+        messages.error(
+            request, "That X approval did not match a connection you started. Start again."
+        )
         return redirect("networks:connections")
     account, _ = account_to_connect(request, pending["account"], Channel.Network.X)
     if request.GET.get("error") or not request.GET.get("code"):

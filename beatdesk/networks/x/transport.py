@@ -269,7 +269,6 @@ def _raise_for(response: requests.Response) -> None:
 
 def make_transport(channel) -> XTransport:
     from beatdesk.networks.selectors import channel_credentials
-
     from beatdesk.networks.x.connect import fresh_credentials
 
     secrets = channel_credentials(channel)
