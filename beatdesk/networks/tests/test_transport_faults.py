@@ -25,7 +25,6 @@ from beatdesk.audit.models import AuditEvent
 from beatdesk.core.crypto import encrypt_json
 from beatdesk.forces.models import Channel
 from beatdesk.publishing.models import Delivery, Post
-from beatdesk.publishing.tests.conftest import clock, compose, drain, media_in_tmp  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
