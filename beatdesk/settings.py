@@ -346,3 +346,11 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Logs never carry secrets: Authorization headers, tokens, passwords are redacted.
 LOGGING["filters"] = {"redact": {"()": "beatdesk.core.logredact.RedactSecretsFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact"]
+
+# --- Network apps -------------------------------------------------------------------------
+# The install's own app registrations; each force's admin then connects its accounts from the
+# desk. Mastodon needs none (Beatdesk registers itself on each server when connecting).
+X_CLIENT_ID = env_str("X_CLIENT_ID")
+X_CLIENT_SECRET = env_str("X_CLIENT_SECRET")
+FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
+FACEBOOK_VERIFY_TOKEN = env_str("FACEBOOK_VERIFY_TOKEN")

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from beatdesk.networks.facebook.connect import webhook as facebook_webhook
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("desk/publishing/", include("beatdesk.publishing.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("desk/audit/", include("beatdesk.audit.urls")),
     path("desk/", include("beatdesk.people.urls")),
     path("api/v1/", include("beatdesk.api.urls")),
+    path("hooks/facebook/", facebook_webhook, name="facebook-webhook"),
     path("", include("beatdesk.hub.urls")),
 ]
 

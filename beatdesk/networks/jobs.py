@@ -79,27 +79,35 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
     except TransportError as exc:
         logger.warning("polling channel %s failed, trying again later: %s", channel.pk, exc)
         return 0
-    if result.messages:
-        ingest(
-            force=channel.force,
-            items=[
-                {
-                    "channel": channel,
-                    "network_id": message.network_id,
-                    "text": message.text,
-                    "author_handle": message.author_handle,
-                    "author_name": message.author_name,
-                    "kind": message.kind,
-                    "in_reply_to": message.in_reply_to,
-                    "received_at": message.created_at,
-                    "raw_html": message.raw_html,
-                }
-                for message in result.messages
-            ],
-        )
+    ingest_incoming(channel, result.messages, ingest=ingest)
     if result.cursor != cursor:
         channel_cursor_store(channel=channel, cursor=result.cursor)
     return len(result.messages)
+
+
+def ingest_incoming(channel: Channel, messages, *, ingest: Callable | None = None) -> int:
+    """Hand a channel's incoming messages (polled, or pushed by a webhook) to the inbox."""
+    ingest = ingest or _ingest_function()
+    if ingest is None or not messages:
+        return 0
+    ingest(
+        force=channel.force,
+        items=[
+            {
+                "channel": channel,
+                "network_id": message.network_id,
+                "text": message.text,
+                "author_handle": message.author_handle,
+                "author_name": message.author_name,
+                "kind": message.kind,
+                "in_reply_to": message.in_reply_to,
+                "received_at": message.created_at,
+                "raw_html": message.raw_html,
+            }
+            for message in messages
+        ],
+    )
+    return len(messages)
 
 
 @job("networks.poll", every=POLL_SECONDS)

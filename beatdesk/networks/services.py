@@ -24,7 +24,9 @@ logger = logging.getLogger("beatdesk.networks")
 
 # Config keys a connection may set; anything else in ``config`` is a mistake (or a secret in
 # the wrong place) and is refused.
-CONFIG_KEYS = {"service", "did", "cursor", "max_characters", "server", "page_id", "user_id"}
+CONFIG_KEYS = {
+    "service", "did", "cursor", "max_characters", "server", "page_id", "user_id", "server_version",
+}  # fmt: skip
 
 
 @transaction.atomic
