@@ -521,7 +521,12 @@ def inbox_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         district = next((d for d in districts if d.slug == request.POST.get("district")), None)
         if district is None:
-            raise PermissionDenied("You do not run that district's inbox.")
+            # Unknown, or not one this officer runs: ask the one permission layer, which refuses
+            # and audits (a missing district is simply not found).
+            district = get_object_or_404(
+                District, force=officer.force, slug=request.POST.get("district", "")
+            )
+            require(officer, "manage_inbox", district)
         services.district_round_robin_set(
             actor=officer, district=district, enabled=request.POST.get("round_robin") == "1"
         )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from beatdesk.core.permissions import can
+from beatdesk.core.permissions import require
 from beatdesk.core.safefetch import FetchRefused, address_allowed, resolve
 from beatdesk.forces.models import Account, Channel
 
@@ -19,8 +19,7 @@ def account_to_connect(
     """The account (of the officer's own force) and its existing channel; force admins only."""
     account = get_object_or_404(Account, pk=account_id, force=request.officer.force, is_active=True)
     probe = Channel(force_id=account.force_id, account=account, network=network)
-    if not can(request.officer, "connect", probe):
-        raise PermissionDenied("Only force admins connect networks.")
+    require(request.officer, "connect", probe)
     return account, account.channels.filter(network=network).first()
 
 

@@ -4,11 +4,11 @@ a Bluesky account with an app password."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from beatdesk.core.permissions import can
+from beatdesk.core.permissions import require
 from beatdesk.core.views import officer_required
 from beatdesk.forces.models import Account, Channel
 from beatdesk.networks import selectors
@@ -16,8 +16,7 @@ from beatdesk.networks.base import AuthError, TransportError
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not can(request.officer, "configure", request.officer.force):
-        raise PermissionDenied("Only force admins manage network connections.")
+    require(request.officer, "configure", request.officer.force)
 
 
 @officer_required
@@ -40,8 +39,7 @@ def connect_bluesky(request: HttpRequest, account_id: int) -> HttpResponse:
 
     account = get_object_or_404(Account, pk=account_id, force=request.officer.force, is_active=True)
     probe = Channel(force_id=account.force_id, account=account, network=Channel.Network.BLUESKY)
-    if not can(request.officer, "connect", probe):
-        raise PermissionDenied("Only force admins connect networks.")
+    require(request.officer, "connect", probe)
     existing = account.channels.filter(network=Channel.Network.BLUESKY).first()
     form = {
         "identifier": existing.handle if existing else "",

@@ -4,7 +4,7 @@ take-down, pausing, and the simulated network's failure switch."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -382,8 +382,7 @@ def simulated_network(request: HttpRequest) -> HttpResponse:
     from beatdesk.networks.simulated.transport import mode_for
 
     force = request.officer.force
-    if not can(request.officer, "test_networks", force):
-        raise PermissionDenied("Only comms and force admins can change the simulated network.")
+    require(request.officer, "test_networks", force)
     if request.method == "POST":
         try:
             simulated_mode_set(

@@ -20,6 +20,7 @@ argument (``pk``, ``post_id``...) needs an entry in ``SAMPLES``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ FORCE_MARKERS = {
 # URL names outside the walk, each with the reason.
 SKIPPED = {
     "media": "uploaded files are public re-encoded images, served by name",
+    "facebook-webhook": "signed by Facebook, not a person's permission; see "
+    "networks/tests/test_connect_networks.py",
 }
 SKIPPED_NAMESPACES = {"admin": "Django's admin: superusers only, behind its own login"}
 
@@ -162,15 +165,111 @@ def tenancy_kwargs(names: frozenset[str]):
 TENANCY_ARGUMENTS = {"force_slug", "district_slug"}
 
 
-def sample_for(name: str, entry) -> Sample | None:
+def sample_for(name: str, entry, route: str = "") -> Sample | None:
     if name in SAMPLES:
         return SAMPLES[name]
-    arguments = frozenset(entry.pattern.converters)
+    # Arguments of the whole route, including those of the includes above the pattern.
+    arguments = frozenset(re.findall(r"<(?:\w+:)?(\w+)>", route)) | frozenset(
+        entry.pattern.converters
+    )
     if not arguments:
         return Sample()
     if arguments <= TENANCY_ARGUMENTS and "force_slug" in arguments:
         return Sample(kwargs=tenancy_kwargs(arguments))
     return None  # test_every_url_with_arguments_has_samples reports it
+
+
+# --- Objects of each district, for URLs that name a post, conversation, delivery... -----------
+DISTRICT_MEMBER = {
+    "york": "officer_york",
+    "scarborough": "officer_scarborough",
+    "riverford-town": "officer_other_force",
+}
+MISSING = 999999
+
+
+def district_objects(world: World, district) -> dict:
+    """A post (with its deliveries and a tag) and a public conversation in ``district``, made
+    through the real services once per walk."""
+    cache = world.__dict__.setdefault("objects", {})
+    if district.slug in cache:
+        return cache[district.slug]
+    import uuid
+
+    from beatdesk.forces.models import Account
+    from beatdesk.inbox.services import message_ingest
+    from beatdesk.people.models import Officer
+    from beatdesk.publishing.services import PartInput, post_create
+
+    account = Account.objects.get(district=district, kind="district")
+    author = Officer.objects.get(user__username=DISTRICT_MEMBER[district.slug])
+    post = post_create(
+        actor=author,
+        account=account,
+        parts=[PartInput(text="Walking the boundaries: roads are clear today.")],
+        client_token=uuid.uuid4().hex,
+        tags="walk",
+    )
+    message = message_ingest(
+        force=district.force,
+        account=account,
+        network_id=None,
+        text="Is the road by the station open again?",
+        author_handle="boundary-walker",
+        kind="hub_form",
+    )
+    cache[district.slug] = {
+        "post": post,
+        "delivery": post.deliveries.order_by("pk").first(),
+        "message": message,
+        "conversation": message.conversation,
+        "account": account,
+        "author": author,
+    }
+    return cache[district.slug]
+
+
+def by_district(build: Callable[[dict, object], dict], missing: dict):
+    """Sample arguments from the scenario's district objects; ``missing`` names nothing."""
+
+    def kwargs(world: World, persona: str, scenario: str) -> dict | None:
+        if scenario == "none":
+            force = _own_force(persona)
+            return {k: (force if v == "<force>" else v) for k, v in missing.items()}
+        district = _district_for(world, persona, scenario)
+        if district is None:
+            return None
+        return build(district_objects(world, district), district)
+
+    return kwargs
+
+
+def missing_only(missing: dict):
+    """For objects the walk does not build: only a request for one that does not exist."""
+    return by_district(lambda objects, district: None, missing)
+
+
+def _force(district) -> str:
+    return district.force.slug
+
+
+POST_KW = by_district(lambda o, d: {"post_id": o["post"].pk}, {"post_id": MISSING})
+HUB_POST_KW = by_district(
+    lambda o, d: {"force_slug": _force(d), "post_id": o["post"].pk},
+    {"force_slug": "<force>", "post_id": MISSING},
+)
+HUB_OFFICER_KW = by_district(
+    lambda o, d: {"force_slug": _force(d), "officer_slug": o["author"].slug},
+    {"force_slug": "<force>", "officer_slug": "nobody"},
+)
+HUB_TOPIC_KW = by_district(
+    lambda o, d: {"force_slug": _force(d), "tag_slug": "walk"},
+    {"force_slug": "<force>", "tag_slug": "no-such-topic"},
+)
+CONVERSATION_KW = by_district(lambda o, d: {"pk": o["conversation"].pk}, {"pk": MISSING})
+ACCOUNT_KW = by_district(lambda o, d: {"account_id": o["account"].pk}, {"account_id": MISSING})
+QA_PUBLIC_KW = missing_only({"force_slug": "<force>", "slug": "no-such-session"})
+QA_DESK_KW = missing_only({"session_id": MISSING})
 
 
 def signed_in(persona: str, scenario: str) -> bool:
@@ -206,6 +305,72 @@ SAMPLES: dict[str, Sample] = {
     "audit:events": Sample(allow=force_admin),
     "audit:export": Sample(allow=force_admin, extra={"reason": "boundary walk"}),
     "audit:subject-access": Sample(allow=force_admin, methods=("GET",)),
+    # Posts on the hub and the read API: public; another force's post is not found there.
+    "hub:post": Sample(kwargs=HUB_POST_KW, public=True),
+    "hub:officer": Sample(kwargs=HUB_OFFICER_KW, public=True),
+    "hub:officer-feed": Sample(kwargs=HUB_OFFICER_KW, public=True),
+    "hub:topic": Sample(kwargs=HUB_TOPIC_KW, public=True),
+    "hub:topic-feed": Sample(kwargs=HUB_TOPIC_KW, public=True),
+    "api:post": Sample(kwargs=HUB_POST_KW, public=True, methods=("GET",)),
+    "api:officer": Sample(kwargs=HUB_OFFICER_KW, public=True, methods=("GET",)),
+    "api:posts:detail": Sample(kwargs=POST_KW, private=True, methods=("GET",)),
+    # Q&A sessions: the walk builds none; unknown sessions must be 404 for everyone.
+    "hub:qa_public:session": Sample(kwargs=QA_PUBLIC_KW, public=True),
+    "hub:qa_public:ask": Sample(kwargs=QA_PUBLIC_KW, public=True),
+    "hub:qa_public:calendar": Sample(kwargs=QA_PUBLIC_KW, public=True),
+    "hub:qa_public:live": Sample(kwargs=QA_PUBLIC_KW, public=True),
+    "hub:qa_public:transcript": Sample(kwargs=QA_PUBLIC_KW, public=True),
+    "hub:qa_public:me-too": Sample(
+        kwargs=missing_only({"force_slug": "<force>", "slug": "none", "question_id": MISSING}),
+        public=True,
+    ),
+    "qa:session": Sample(kwargs=QA_DESK_KW),
+    "qa:close": Sample(kwargs=QA_DESK_KW),
+    "qa:export": Sample(kwargs=QA_DESK_KW),
+    "qa:inbox": Sample(kwargs=QA_DESK_KW),
+    "qa:stats": Sample(kwargs=QA_DESK_KW),
+    "qa:status": Sample(kwargs=QA_DESK_KW),
+    "qa:inbox-move": Sample(kwargs=missing_only({"session_id": MISSING, "message_id": MISSING})),
+    "qa:question-action": Sample(
+        kwargs=missing_only({"session_id": MISSING, "question_id": MISSING, "action": "approve"})
+    ),
+    # Publishing: the post's own district may see it; edits are the author's or a lead's.
+    "publishing:post": Sample(kwargs=POST_KW),
+    "publishing:edit": Sample(kwargs=POST_KW),
+    "publishing:delete": Sample(kwargs=POST_KW, methods=("GET",)),
+    "publishing:review": Sample(kwargs=POST_KW),
+    "publishing:take-down": Sample(kwargs=POST_KW, methods=("GET",)),
+    "publishing:confirm": Sample(
+        kwargs=by_district(lambda o, d: {"delivery_id": o["delivery"].pk}, {"delivery_id": MISSING})
+    ),
+    "publishing:resume": Sample(kwargs=missing_only({"pause_id": MISSING})),
+    "publishing:compose": Sample(
+        kwargs=by_district(
+            lambda o, d: {"account_slug": o["account"].slug}, {"account_slug": "no-such-account"}
+        )
+    ),
+    # The inbox: a conversation is for its district's team and comms.
+    "inbox:conversation": Sample(kwargs=CONVERSATION_KW),
+    "inbox:assign": Sample(kwargs=CONVERSATION_KW),
+    "inbox:labels": Sample(kwargs=CONVERSATION_KW),
+    "inbox:note": Sample(kwargs=CONVERSATION_KW),
+    "inbox:presence": Sample(kwargs=CONVERSATION_KW),
+    "inbox:reply": Sample(kwargs=CONVERSATION_KW),
+    "inbox:snooze": Sample(kwargs=CONVERSATION_KW),
+    "inbox:status": Sample(kwargs=CONVERSATION_KW),
+    "inbox:correct": Sample(
+        kwargs=by_district(
+            lambda o, d: {"pk": o["conversation"].pk, "message_pk": o["message"].pk},
+            {"pk": MISSING, "message_pk": MISSING},
+        )
+    ),
+    "inbox:rule-delete": Sample(kwargs=missing_only({"pk": MISSING})),
+    "inbox:saved-reply-delete": Sample(kwargs=missing_only({"pk": MISSING})),
+    # Connecting networks: force admins of the account's own force only.
+    "networks:connect-bluesky": Sample(kwargs=ACCOUNT_KW, methods=("GET",)),
+    "networks:connect-mastodon": Sample(kwargs=ACCOUNT_KW, methods=("GET",)),
+    "networks:connect-x": Sample(kwargs=ACCOUNT_KW, methods=("GET",)),
+    "networks:connect-facebook": Sample(kwargs=ACCOUNT_KW, methods=("GET",)),
 }
 
 
@@ -327,7 +492,7 @@ def test_boundary_walk(client, world, persona):
         client.force_login(user)
     walked, problems = 0, []
     for name, (_route, entry) in sorted(urls.items()):
-        sample = sample_for(name, entry)
+        sample = sample_for(name, entry, _route)
         if sample is None:
             continue  # test_every_url_with_arguments_has_samples reports it
         for scenario in SCENARIOS:

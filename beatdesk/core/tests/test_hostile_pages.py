@@ -47,7 +47,7 @@ def test_payloads_are_escaped_in_server_rendered_pages(client, force, admin):
         assert_escaped(pages["hub district"], text)
         assert_escaped(pages["audit viewer"], text)
     assert_escaped(pages["desk home"], PAYLOADS["img_onerror"])
-    assert_escaped(pages["hub home"], PAYLOADS["img_onerror"])
+    assert_escaped(pages["hub district"], PAYLOADS["img_onerror"])  # the account's name
     for page_name, body in pages.items():
         assert "\x00" not in body, page_name
 
