@@ -1,5 +1,8 @@
+import email.utils
 import json
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,10 +18,19 @@ from beatdesk.networks.base import (
     RateLimited,
     TemporaryError,
 )
-from beatdesk.networks.mastodon.tests.replay import replay
 from beatdesk.networks.mastodon.transport import MastodonTransport, html_to_text
+from beatdesk.networks.tests import replay as exchanges
 
 BASE = "https://police.social"
+EXCHANGES = Path(__file__).parent / "exchanges"
+
+
+def replay(mock, base, *names):
+    # Mastodon's X-RateLimit-Reset is an HTTP date; the recorded one must lie ahead of now.
+    reset = email.utils.formatdate(time.time() + 120, usegmt=True)
+    exchanges.replay(mock, base, EXCHANGES, *names, placeholders={"__RESET_IN_120S__": reset})
+
+
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 
 
@@ -164,7 +176,5 @@ def test_html_to_text_keeps_line_breaks_and_drops_markup():
 
 
 def test_exchanges_are_valid_json():
-    from beatdesk.networks.mastodon.tests.replay import EXCHANGES
-
     for path in EXCHANGES.glob("*.json"):
         assert isinstance(json.loads(path.read_text()), list), path.name

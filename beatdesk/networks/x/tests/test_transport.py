@@ -1,5 +1,7 @@
 import json
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,10 +17,19 @@ from beatdesk.networks.base import (
     RateLimited,
     TemporaryError,
 )
-from beatdesk.networks.x.tests.replay import replay
+from beatdesk.networks.tests import replay as exchanges
 from beatdesk.networks.x.transport import XTransport
 
 API = "https://api.twitter.com"
+EXCHANGES = Path(__file__).parent / "exchanges"
+
+
+def replay(mock, base, *names):
+    # X's x-rate-limit-reset is a Unix time; the recorded one must lie ahead of now.
+    reset = str(int(time.time() + 300))
+    exchanges.replay(mock, base, EXCHANGES, *names, placeholders={"__RESET_IN_300S__": reset})
+
+
 JPEG = b"\xff\xd8\xff\xe0" + b"2" * 64
 
 
