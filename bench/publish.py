@@ -4,6 +4,10 @@ network, and the time from submitting the compose form to the post being publicl
     .venv/bin/python bench/publish.py                       # SQLite and PostgreSQL
     .venv/bin/python bench/publish.py --databases sqlite --posts 1000
 
+Throughput: the posts are scheduled an hour ahead, then ``--workers`` worker processes (one
+per CPU by default, as a deployment runs ``beatdesk worker``) send every delivery; each worker
+starts Django before the clock starts. ``--workers 1 --profile`` profiles one worker.
+
 Each database runs in its own process on a fresh database (a temporary SQLite file; on
 PostgreSQL the database named by --pg-url, dropped and recreated). Prints figures and ends with
 one RESULT line. Goals: 1,000 deliveries/s; submit to hub-visible under 100 ms median.
@@ -74,20 +78,11 @@ def child(args: argparse.Namespace) -> dict:
     create_seconds = time.perf_counter() - t0
     print(f"created {args.posts} posts in {create_seconds:.1f}s", file=sys.stderr)
     deliveries = Delivery.objects.count()
-    outbox.clock = lambda: when + timedelta(seconds=1)
-    t0, c0 = time.perf_counter(), time.process_time()
-    if args.profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    while outbox.run_outbox(limit=args.batch):
-        pass
-    send_seconds = time.perf_counter() - t0
-    send_cpu = time.process_time() - c0
-    if args.profile:
-        profiler.disable()
-        profiler.dump_stats("/tmp/publish.prof")
+    send_at = when + timedelta(seconds=1)
+    if args.workers == 1:
+        send_seconds, send_cpu = send_all(args, send_at)
+    else:
+        send_seconds, send_cpu = send_with_workers(args, send_at)
     sent = Delivery.objects.filter(state=Delivery.State.SENT).count()
     assert sent == deliveries, f"{sent} of {deliveries} sent"
     outbox.clock = timezone.now
@@ -126,6 +121,7 @@ def child(args: argparse.Namespace) -> dict:
         "database": connection.vendor,
         "posts": args.posts,
         "deliveries": deliveries,
+        "workers": args.workers,
         "create_posts_per_s": args.posts / create_seconds,
         "send_seconds": send_seconds,
         "deliveries_per_s": deliveries / send_seconds,
@@ -134,6 +130,92 @@ def child(args: argparse.Namespace) -> dict:
         "latency_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "visible_by": "hub post page" if hub_page else "published state (public read)",
     }
+
+
+def send_all(args: argparse.Namespace, send_at) -> tuple[float, float]:
+    """Run the outbox in this process until nothing is left: (wall seconds, CPU seconds)."""
+    from beatdesk.publishing import outbox
+
+    outbox.clock = lambda: send_at
+    t0, c0 = time.perf_counter(), time.process_time()
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    while outbox.run_outbox(limit=args.batch):
+        pass
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if args.profile:
+        profiler.disable()
+        profiler.dump_stats("/tmp/publish.prof")
+    from django.utils import timezone
+
+    outbox.clock = timezone.now
+    return wall, cpu
+
+
+def send_with_workers(args: argparse.Namespace, send_at) -> tuple[float, float]:
+    """Several worker processes (as `beatdesk worker` runs, one per CPU) share the outbox;
+    each starts Django first and then waits for the same start signal, so start-up is not
+    timed. Wall time runs from the signal to the last worker's finish."""
+    with tempfile.TemporaryDirectory() as tmp:
+        go = Path(tmp) / "go"
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--send-worker",
+                    str(go),
+                    send_at.isoformat(),
+                    "--batch",
+                    str(args.batch),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
+            for _ in range(args.workers)
+        ]
+        time.sleep(0.5)
+        while not all((Path(tmp) / f"ready-{p.pid}").exists() for p in procs):
+            time.sleep(0.05)
+        t0 = time.time()
+        go.touch()
+        results = []
+        for proc in procs:
+            out, _ = proc.communicate()
+            if proc.returncode != 0:
+                raise SystemExit(f"a send worker failed ({proc.returncode})")
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    return max(r["end"] for r in results) - t0, sum(r["cpu"] for r in results)
+
+
+def send_worker(go: str, send_at: str, batch: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beatdesk.settings")
+    import django
+
+    django.setup()
+    from datetime import datetime
+
+    from beatdesk.publishing import outbox
+    from beatdesk.publishing.models import Delivery
+
+    when = datetime.fromisoformat(send_at)
+    outbox.clock = lambda: when
+    Delivery.objects.exists()  # connect before the signal
+    Path(go).with_name(f"ready-{os.getpid()}").touch()
+    while not Path(go).exists():
+        time.sleep(0.001)
+    c0 = time.process_time()
+    while True:
+        if outbox.run_outbox(limit=batch):
+            continue
+        if not Delivery.objects.filter(state__in=outbox.CLAIMABLE, due_at__lte=when).exists():
+            break
+    return {"end": time.time(), "cpu": time.process_time() - c0}
 
 
 def run_child(database: str, args: argparse.Namespace) -> dict:
@@ -154,7 +236,7 @@ def run_child(database: str, args: argparse.Namespace) -> dict:
         out = subprocess.run(
             [sys.executable, __file__, "--child",
              "--posts", str(args.posts), "--batch", str(args.batch),
-             "--latency-samples", str(args.latency_samples),
+             "--latency-samples", str(args.latency_samples), "--workers", str(args.workers),
              *(["--profile"] if args.profile else [])],
             env=env, capture_output=True, text=True, check=False, cwd=ROOT,
         )  # fmt: skip
@@ -180,11 +262,19 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--latency-samples", type=int, default=200)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1,
+        help="worker processes sending (default: one per CPU)",
+    )  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--send-worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help="profile the worker (stderr)")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args)))
+        return
+    if args.send_worker:
+        print(json.dumps(send_worker(*args.send_worker, args.batch)))
         return
     results = {}
     for database in args.databases.split(","):
@@ -192,8 +282,9 @@ def main() -> None:
         results[database] = r
         print(
             f"{database}: {r['posts']} posts -> {r['deliveries']} deliveries sent in "
-            f"{r['send_seconds']:.2f}s = {r['deliveries_per_s']:.0f} deliveries/s "
-            f"({r['deliveries_per_cpu_s']:.0f} per CPU-second of the worker process) "
+            f"{r['send_seconds']:.2f}s by {r['workers']} worker(s) = "
+            f"{r['deliveries_per_s']:.0f} deliveries/s "
+            f"({r['deliveries_per_cpu_s']:.0f} per CPU-second of the worker processes) "
             f"(posts created at {r['create_posts_per_s']:.0f}/s); submit to visible "
             f"({r['visible_by']}): median {r['latency_median_ms']:.1f} ms, "
             f"p99 {r['latency_p99_ms']:.1f} ms"

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
+from beatdesk.core.rows import insert_rows
+
 if TYPE_CHECKING:
     from beatdesk.audit.models import AuditEvent
 
@@ -73,23 +75,49 @@ def _locked_head(name: str):
 
 def append(event: AuditEvent) -> AuditEvent:
     """Link ``event`` (unsaved, fields set) to the end of its chain and insert it."""
+    return append_many([event])[0]
+
+
+def append_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Link ``events`` (unsaved, fields set), in order, to the ends of their chains and insert
+    them: one head lock, one multi-row insert and one head update per chain, however many
+    events. The outbox worker records a group of delivery attempts this way."""
     from django.utils import timezone
 
     from beatdesk.audit.models import AuditChainHead, AuditEvent
 
-    with transaction.atomic():
+    if not events:
+        return events
+    by_chain: dict[str, list[AuditEvent]] = {}
+    for event in events:
         event.chain = chain_name(event.force_id)
-        head = _locked_head(event.chain)
-        event.seq = head.seq + 1
-        event.prev_hash = head.hash
-        # Round-trip the JSON so the hash covers exactly what the database gives back.
-        event.data = json.loads(json.dumps(event.data or {}, sort_keys=True, default=str))
-        event.created_at = timezone.now()
-        event.ip = AuditEvent._meta.get_field("ip").to_python(event.ip) or None
-        event.hash = event_hash(event)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(chain=event.chain).update(seq=event.seq, hash=event.hash)
-    return event
+        by_chain.setdefault(event.chain, []).append(event)
+    ip_field = AuditEvent._meta.get_field("ip")
+    with transaction.atomic():
+        # Heads are always locked in name order, so two writers never wait on each other
+        # in a cycle.
+        for name in sorted(by_chain):
+            head = _locked_head(name)
+            seq, previous = head.seq, head.hash
+            for event in by_chain[name]:
+                seq += 1
+                event.seq = seq
+                event.prev_hash = previous
+                # Round-trip the JSON so the hash covers exactly what the database gives back.
+                event.data = json.loads(json.dumps(event.data or {}, sort_keys=True, default=str))
+                event.created_at = timezone.now()
+                event.ip = ip_field.to_python(event.ip) or None
+                event.hash = previous = event_hash(event)
+            if len(by_chain[name]) == 1:
+                by_chain[name][0].save(force_insert=True)
+            else:
+                # Many events (a group of delivery attempts): one prepared INSERT run.
+                insert_rows(
+                    by_chain[name],
+                    [f.name for f in AuditEvent._meta.concrete_fields if not f.primary_key],
+                )
+            AuditChainHead.objects.filter(chain=name).update(seq=seq, hash=previous)
+    return events
 
 
 @dataclass

@@ -42,6 +42,35 @@ def audit_record(
     outcome: str = AuditEvent.Outcome.OK,
 ) -> AuditEvent:
     """Append one event to the trail, stamped with where the action came from."""
+    return chain.append(
+        audit_event(
+            actor=actor,
+            action=action,
+            obj=obj,
+            force=force,
+            data=data,
+            reason=reason,
+            outcome=outcome,
+        )
+    )
+
+
+def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append several events made with ``audit_event``, in order, in one write per chain."""
+    return chain.append_many(events)
+
+
+def audit_event(
+    *,
+    actor: Officer | None,
+    action: str,
+    obj: Any = None,
+    force: Force | None = None,
+    data: dict | None = None,
+    reason: str = "",
+    outcome: str = AuditEvent.Outcome.OK,
+) -> AuditEvent:
+    """The unsaved event ``audit_record`` would append (for ``audit_record_many``)."""
     from beatdesk.core.permissions import force_id_of
 
     object_type, object_id, object_repr = _describe(obj)
@@ -49,22 +78,20 @@ def audit_record(
     force_id = force.pk if force is not None else force_id_of(obj) if obj is not None else None
     if force_id is None and actor is not None:
         force_id = actor.force_id
-    return chain.append(
-        AuditEvent(
-            force_id=force_id,
-            actor=actor,
-            actor_label=actor_label(actor),
-            action=action,
-            outcome=outcome,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            data=data or {},
-            reason=reason[:500],
-            origin=origin.channel,
-            ip=origin.ip,
-            request_id=origin.request_id,
-        )
+    return AuditEvent(
+        force_id=force_id,
+        actor=actor,
+        actor_label=actor_label(actor),
+        action=action,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        data=data or {},
+        reason=reason[:500],
+        origin=origin.channel,
+        ip=origin.ip,
+        request_id=origin.request_id,
     )
 
 

@@ -262,4 +262,5 @@ class Channel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} on {self.get_network_display()}"
+        network = self.Network(self.network).label if self.network in self.Network else self.network
+        return f"{self.account} on {network}"

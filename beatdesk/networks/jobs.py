@@ -65,10 +65,10 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
         result = fetch(cursor=cursor)
     except AuthError as exc:
         # The outbox's own path: the channel is marked and the account's leads are told.
-        from beatdesk.publishing.outbox import _needs_reconnect
+        from beatdesk.publishing.outbox import channel_needs_reconnect
 
         with transaction.atomic():
-            _needs_reconnect(channel, str(exc))
+            channel_needs_reconnect(channel, str(exc))
         logger.warning("channel %s needs reconnecting: %s", channel.pk, exc)
         return 0
     except RateLimited as exc:

@@ -202,7 +202,11 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} on {self.channel} ({self.get_state_display()})"
+        # Labels straight from the enums: the audit trail names every delivery it records,
+        # and Django's get_FOO_display costs more than the rest of the worker's bookkeeping.
+        action = self.Action(self.action).label if self.action in self.Action else self.action
+        state = self.State(self.state).label if self.state in self.State else self.state
+        return f"{action} on {self.channel} ({state})"
 
 
 class PublishingPause(models.Model):

@@ -33,7 +33,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from beatdesk.audit.services import audit_record
+from beatdesk.audit.services import audit_event, audit_record, audit_record_many
+from beatdesk.core.rows import update_rows
 from beatdesk.forces.models import Channel
 from beatdesk.networks.base import (
     AuthError,
@@ -328,12 +329,22 @@ def claim(*, now: datetime, limit: int, only_ids: Iterable[int] | None = None) -
     if ids:
         batch.deliveries = list(
             Delivery.objects.filter(claim_token=token, state=Delivery.State.SENDING)
-            .select_related(
-                "channel__account", "channel__force__policy", "force__policy", "post__author"
-            )
+            .select_related("post")
             .prefetch_related("post__parts__images")
             .order_by("due_at", "id")
         )
+        # A batch touches few channels: load each (with its account, force and policy) once
+        # rather than once per delivery.
+        channels = {
+            channel.pk: channel
+            for channel in Channel.objects.filter(
+                pk__in={d.channel_id for d in batch.deliveries}
+            ).select_related("account", "force__policy")
+        }
+        for delivery in batch.deliveries:
+            delivery.channel = channels[delivery.channel_id]
+            if delivery.force_id == delivery.channel.force_id:
+                delivery.force = delivery.channel.force
     return batch
 
 
@@ -574,6 +585,8 @@ def _record_all(outcomes: list[Outcome], token: str) -> int:
             Post.objects.filter(
                 pk__in={d.post_id for d in published}, state=Post.State.SCHEDULED
             ).update(state=Post.State.PUBLISHED, published_at=clock(), updated_at=timezone.now())
+        # Every attempt is audited: one write per audit chain for the whole group.
+        audit_record_many([_attempt_event(o) for o in kept])
         for outcome in kept:
             _after_record(outcome)
     return len(kept)
@@ -592,24 +605,8 @@ STATE_FOR = {
 
 
 def _write_outcomes(deliveries: list[Delivery]) -> None:
-    """One prepared UPDATE run for every row: the worker's hot path. Django's bulk_update
-    builds a CASE expression per field and row, which cost more than the sends themselves."""
-    if not deliveries:
-        return
-    fields = [Delivery._meta.get_field(name) for name in RECORDED_FIELDS]
-    quote = connection.ops.quote_name
-    # Only model metadata is formatted in; every value is a query parameter.
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
-        quote(Delivery._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(Delivery._meta.pk.column),
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
-        for d in deliveries
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    """One prepared UPDATE run for every row: the worker's hot path (see ``core.rows``)."""
+    update_rows(deliveries, RECORDED_FIELDS)
 
 
 def _refresh_post_states(kept: list[Outcome]) -> None:
@@ -656,9 +653,9 @@ def _apply(outcome: Outcome) -> None:
         delivery.last_error = ""
 
 
-def _after_record(outcome: Outcome) -> None:
+def _attempt_event(outcome: Outcome):
     delivery = outcome.delivery
-    audit_record(
+    return audit_event(
         actor=None,
         action=f"delivery.{outcome.kind}",
         obj=delivery,
@@ -672,6 +669,10 @@ def _after_record(outcome: Outcome) -> None:
             **({"reconciled": True} if outcome.reconciled else {}),
         },
     )
+
+
+def _after_record(outcome: Outcome) -> None:
+    delivery = outcome.delivery
     handler = _HANDLERS.get(delivery.action)
     if outcome.kind == "sent":
         _after_sent(delivery)
@@ -682,7 +683,7 @@ def _after_record(outcome: Outcome) -> None:
         if handler is not None and handler.on_failed is not None:
             handler.on_failed(delivery)
     elif outcome.kind == "reconnect":
-        _needs_reconnect(delivery.channel, outcome.error)
+        channel_needs_reconnect(delivery.channel, outcome.error)
 
 
 def _makes_public(delivery: Delivery) -> bool:
@@ -727,7 +728,7 @@ def _after_failed(delivery: Delivery) -> None:
         return
     Notification.objects.create(
         force_id=delivery.force_id,
-        officer=post.author,
+        officer_id=post.author_id,
         post=post,
         text=(
             f"Your post could not be sent to {delivery.channel.get_network_display()} "
@@ -736,7 +737,10 @@ def _after_failed(delivery: Delivery) -> None:
     )
 
 
-def _needs_reconnect(channel: Channel, error: str) -> None:
+def channel_needs_reconnect(channel: Channel, error: str) -> None:
+    """The network refused the channel's credentials: mark it "needs reconnect" (nothing is
+    sent or fetched on it until a force admin reconnects it) and tell the account's team
+    leads, or comms and admins for a force account. Call inside a transaction."""
     from beatdesk.forces.services import channel_set_state
     from beatdesk.people.models import ForceRole, Membership, Officer
 

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from beatdesk.audit import triggers
 from beatdesk.audit.chain import verify_chains
 from beatdesk.audit.models import AuditChainHead, AuditEvent
-from beatdesk.audit.services import audit_record
+from beatdesk.audit.services import audit_event, audit_record, audit_record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,26 @@ def test_each_event_links_to_the_previous_one(officer_york, officer_other_force)
     # One chain per force: the other force's events do not interleave with ours.
     assert mine[0].chain != theirs[0].chain
     assert theirs[1].prev_hash == theirs[0].hash
+    assert verify_chains().ok
+
+
+def test_many_events_are_appended_in_order_across_chains(officer_york, officer_other_force):
+    before = write_events(officer_york, 2)
+    events = [
+        audit_event(actor=officer, action="test.many", obj=officer, data={"n": n, "t": "Ünï"})
+        for n, officer in enumerate([officer_york, officer_other_force, officer_york] * 3)
+    ]
+    audit_record_many(events)
+    after = write_events(officer_york, 1)
+    mine = list(
+        AuditEvent.objects.filter(chain=before[0].chain, seq__gte=before[0].seq).order_by("seq")
+    )
+    # Ours: the two before, the six written together in the order given, the one after.
+    assert [e.data.get("n") for e in mine] == [0, 1, 0, 2, 3, 5, 6, 8, 0]
+    assert mine[-1].pk == after[0].pk and mine[-1].prev_hash == mine[-2].hash
+    theirs = AuditEvent.objects.filter(action="test.many").exclude(chain=before[0].chain)
+    assert sorted(e.data["n"] for e in theirs) == [1, 4, 7]
+    assert AuditChainHead.objects.get(chain=before[0].chain).seq == after[0].seq
     assert verify_chains().ok
 
 

@@ -9,11 +9,7 @@ from beatdesk.inbox.services import message_ingest
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with no cached triage context and no rate-limit counters, and with the
-    inbox's reply builder registered (another app's tests may have swapped it out)."""
-    from beatdesk.inbox import outbox
-
-    outbox.register()
+    """Each test starts with no cached triage context and no rate-limit counters."""
     selectors._CACHE.clear()
     cache.clear()
     yield

@@ -267,26 +267,29 @@ def test_fault_storm_loses_nothing_and_duplicates_nothing(
         assert outcomes[kind] > 0, kind
 
 
-def test_replies_go_through_registered_builders(force, account, drain, clock):
+def test_replies_go_through_registered_builders(force, account, drain, clock, monkeypatch):
     seen = []
-    outbox.register_payload(
+    # setitem puts back the inbox's own "reply" handler afterwards.
+    monkeypatch.setitem(
+        outbox._HANDLERS,
         "reply",
-        build=lambda d: OutgoingPost(
-            key=str(d.key), parts=(OutgoingPart(text=f"Reply for {d.reply_ref}"),), reply_to="abc"
+        outbox.PayloadHandler(
+            build=lambda d: OutgoingPost(
+                key=str(d.key),
+                parts=(OutgoingPart(text=f"Reply for {d.reply_ref}"),),
+                reply_to="abc",
+            ),
+            on_sent=lambda d, result: seen.append((d.reply_ref, result.network_id)),
         ),
-        on_sent=lambda d, result: seen.append((d.reply_ref, result.network_id)),
     )
-    try:
-        channel = Channel.objects.get(account=account("york"), network="simulated")
-        delivery = outbox.enqueue_reply(channel=channel, reply_ref="message-7")
-        drain()
-        delivery.refresh_from_db()
-        assert delivery.state == Delivery.State.SENT
-        stored = SimulatedPost.objects.get(key=str(delivery.key))
-        assert stored.text == "Reply for message-7" and stored.reply_to == "abc"
-        assert seen == [("message-7", delivery.network_id)]
-    finally:
-        outbox._HANDLERS.pop("reply", None)
+    channel = Channel.objects.get(account=account("york"), network="simulated")
+    delivery = outbox.enqueue_reply(channel=channel, reply_ref="message-7")
+    drain()
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT
+    stored = SimulatedPost.objects.get(key=str(delivery.key))
+    assert stored.text == "Reply for message-7" and stored.reply_to == "abc"
+    assert seen == [("message-7", delivery.network_id)]
 
 
 def test_send_result_shape_is_stored(force, officer_york, account, compose, drain, clock):
@@ -319,17 +322,17 @@ def test_a_post_deleted_while_it_was_being_sent_is_deleted_there_too(
     assert post.deliveries.get(action="delete", channel__network="simulated").state == "sent"
 
 
-def test_the_hub_accepts_replies_to_its_own_form(force, account, drain, clock):
-    outbox.register_payload(
+def test_the_hub_accepts_replies_to_its_own_form(force, account, drain, clock, monkeypatch):
+    monkeypatch.setitem(
+        outbox._HANDLERS,
         "reply",
-        build=lambda d: OutgoingPost(key=str(d.key), parts=(OutgoingPart(text="Thursday 6pm"),)),
+        outbox.PayloadHandler(
+            build=lambda d: OutgoingPost(key=str(d.key), parts=(OutgoingPart(text="Thursday 6pm"),))
+        ),
     )
-    try:
-        hub = Channel.objects.get(account=account("york"), network="hub")
-        delivery = outbox.enqueue_reply(channel=hub, reply_ref="41")
-        drain()
-        delivery.refresh_from_db()
-        assert delivery.state == Delivery.State.SENT
-        assert delivery.network_id == "hub-reply-41"
-    finally:
-        outbox._HANDLERS.pop("reply", None)
+    hub = Channel.objects.get(account=account("york"), network="hub")
+    delivery = outbox.enqueue_reply(channel=hub, reply_ref="41")
+    drain()
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT
+    assert delivery.network_id == "hub-reply-41"
