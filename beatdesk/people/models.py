@@ -126,3 +126,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} in {self.district} ({self.get_role_display()})"
+
+
+class ApiToken(models.Model):
+    """A personal token for the staff API (a phone shortcut, a script): ``Authorization:
+    Bearer bd_<prefix>_<secret>``. Only a hash of the secret is kept; the token is shown once.
+    It acts as its officer with their permissions at the time of use, and stops working when
+    it is revoked, when it expires, and when the officer's sessions end (a role change or
+    being disabled), exactly like a signed-in session."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    # The user's session_version when the token was made: a role change ends it with sessions.
+    session_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (bd_{self.prefix}_…)"

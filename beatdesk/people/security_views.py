@@ -20,8 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beatdesk.audit.services import audit_record
 from beatdesk.core.permissions import require
 from beatdesk.core.views import officer_required
-from beatdesk.people import twofactor
-from beatdesk.people.models import ForceRole
+from beatdesk.people import tokens, twofactor
+from beatdesk.people.models import ApiToken, ForceRole
 from beatdesk.people.reauth import mark_recent_auth, recent_auth_required
 from beatdesk.people.selectors import officers_of_force
 from beatdesk.people.services import officer_set_active, officer_set_force_role
@@ -112,7 +112,9 @@ def reauth(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-def security_home(request: HttpRequest) -> HttpResponse:
+def security_home(
+    request: HttpRequest, *, token_error: str = "", token_name: str = "", status: int = 200
+) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -124,8 +126,52 @@ def security_home(request: HttpRequest) -> HttpResponse:
                 for d in user.staticdevice_set.filter(name=twofactor.RECOVERY_DEVICE_NAME)
             ),
             "required": twofactor.two_factor_required(user),
+            "tokens": tokens.tokens_for_page(request.officer),
+            "lifetimes": tokens.LIFETIMES_DAYS,
+            "token_error": token_error,
+            "token_name": token_name,
         },
+        status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+@recent_auth_required
+def api_token_new(request: HttpRequest) -> HttpResponse:
+    """Make a personal API token; its text is shown on this one page and never again."""
+    if request.method == "GET":
+        # Back from confirming the password: the form is on the security page.
+        return HttpResponseRedirect(reverse("people:security") + "#api-tokens")
+    name = request.POST.get("name", "")
+    try:
+        days = int(request.POST.get("days") or 0)
+        token, text = tokens.api_token_create(actor=request.officer, name=name, days=days)
+    except (ValueError, ValidationError) as exc:
+        message = (
+            " ".join(exc.messages)
+            if isinstance(exc, ValidationError)
+            else "Choose how long the token lasts."
+        )
+        return security_home(request, token_error=message, token_name=name, status=400)
+    response = render(request, "people/api_token_new.html", {"token": token, "text": text})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@officer_required
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(
+        ApiToken.objects.select_related("officer"),
+        pk=token_id,
+        officer__force_id=request.officer.force_id,
+    )
+    tokens.api_token_revoke(actor=request.officer, token=token)
+    messages.success(request, f"The token '{token.name}' no longer works.")
+    if token.officer_id != request.officer.pk:
+        return HttpResponseRedirect(reverse("people:staff-change", args=[token.officer_id]))
+    return HttpResponseRedirect(reverse("people:security") + "#api-tokens")
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,12 @@ urlpatterns = [
         security_views.two_factor_remove,
         name="two-factor-remove",
     ),
+    path("security/api-tokens/new/", security_views.api_token_new, name="api-token-new"),
+    path(
+        "security/api-tokens/<int:token_id>/revoke/",
+        security_views.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path("security/recovery-codes/", security_views.recovery_codes_new, name="recovery-codes"),
     path("staff/", security_views.staff_list, name="staff"),
     path("staff/<int:officer_id>/", security_views.staff_change, name="staff-change"),

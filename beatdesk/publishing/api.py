@@ -1,8 +1,10 @@
 """The compose endpoint: ``POST /api/v1/posts/`` and a post's delivery status,
 ``GET /api/v1/posts/<id>/``.
 
-Authentication is the desk's session (a signed-in officer) with Django's CSRF check: send the
-``csrftoken`` cookie's value in an ``X-CSRFToken`` header. Request body (JSON)::
+Authentication (``people.tokens.staff_api``): a personal API token in an ``Authorization:
+Bearer bd_...`` header (made on the desk's sign-in security page), or the desk's session with
+Django's CSRF check (send the ``csrftoken`` cookie's value in an ``X-CSRFToken`` header).
+Request body (JSON)::
 
     {"account": "york",
      "parts": [{"text": "...", "images": [{"data": "<base64>", "alt_text": "..."}]}],
@@ -11,7 +13,8 @@ Authentication is the desk's session (a signed-in officer) with Django's CSRF ch
      "client_token": "a value unique to this submission"}
 
 Answers 201 with the post (200 if the same ``client_token`` was already used: the same post),
-400 ``{"errors": [...]}``, 401 when not signed in, 403 when the officer may not post there.
+400 ``{"errors": [...]}``, 401 without a valid session or token (the body says why), 403 when
+the officer may not post there or the CSRF check failed.
 """
 
 from __future__ import annotations
@@ -27,18 +30,11 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from beatdesk.forces.models import Account, District
+from beatdesk.people.tokens import staff_api
 from beatdesk.publishing import selectors, services
 from beatdesk.publishing.models import Post
 
 app_name = "posts"
-
-
-def _officer(request: HttpRequest):
-    user = request.user
-    officer = user.officer if user.is_authenticated else None
-    if officer is None or not officer.is_active:
-        return None
-    return officer
 
 
 def post_json(post: Post, zone) -> dict:
@@ -95,10 +91,9 @@ def _when(value, zone) -> datetime | None:
 
 
 @require_POST
+@staff_api
 def create(request: HttpRequest) -> JsonResponse:
-    officer = _officer(request)
-    if officer is None:
-        return JsonResponse({"error": "Sign in to the desk first."}, status=401)
+    officer = request.officer
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -136,10 +131,9 @@ def create(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@staff_api
 def detail(request: HttpRequest, post_id: int) -> JsonResponse:
-    officer = _officer(request)
-    if officer is None:
-        return JsonResponse({"error": "Sign in to the desk first."}, status=401)
+    officer = request.officer
     post = selectors.post_for_desk(officer=officer, post_id=post_id)
     if post is None:
         return JsonResponse({"error": "No such post."}, status=404)

@@ -149,6 +149,23 @@ def officer_kwargs(world: World, persona: str, scenario: str) -> dict | None:
     return {"officer_id": member.pk} if member else None
 
 
+def api_token_kwargs(world: World, persona: str, scenario: str) -> dict | None:
+    """A personal API token of a colleague in the district (another force's, or none)."""
+    from beatdesk.people.tokens import api_token_create
+
+    if scenario == "none":
+        return {"token_id": MISSING}
+    member = officer_kwargs(world, persona, scenario)
+    if member is None:
+        return None
+    from beatdesk.people.models import Officer
+
+    token, _ = api_token_create(
+        actor=Officer.objects.get(pk=member["officer_id"]), name="Walk", days=30
+    )
+    return {"token_id": token.pk}
+
+
 def tenancy_kwargs(names: frozenset[str]):
     """Sample arguments built from the tenancy arguments alone (force_slug, district_slug), for
     URLs that take nothing else; any other argument needs an entry in SAMPLES."""
@@ -298,6 +315,16 @@ SAMPLES: dict[str, Sample] = {
     "people:two-factor-enrol": Sample(allow=signed_in),
     "people:two-factor-remove": Sample(methods=("GET",)),
     "people:recovery-codes": Sample(),
+    "people:api-token-new": Sample(),
+    # Revoking a colleague's token: a force admin of their force only.
+    "people:api-token-revoke": Sample(
+        kwargs=api_token_kwargs,
+        allow=lambda persona, scenario: (
+            persona in {"admin", "admin_other_force"}
+            and scenario in {"own_district", "other_district"}
+        ),
+        methods=("POST",),
+    ),
     # Staff management: force admins of the officer's own force only.
     "people:staff": Sample(allow=force_admin),
     "people:staff-change": Sample(kwargs=officer_kwargs),

@@ -52,3 +52,42 @@ def test_audit_trail_and_subject_access_pages_are_accessible(page, force):
     assert "login" in page.locator("#audit-events").inner_text()
     page.get_by_role("link", name="Subject access requests").click()
     assert axe_violations(page) == []
+
+
+def test_officer_makes_uses_and_revokes_an_api_token(page, force, live_server):
+    import httpx
+
+    browser_login(page, "officer_york")
+    page.get_by_role("link", name="Sign-in security").click()
+    assert page.locator("#no-tokens").is_visible()
+    page.get_by_label("Name (where you will use it)").fill("Shortcut on my phone")
+    page.get_by_label("Lasts").select_option("30")
+    page.get_by_role("button", name="Make token").click()
+    token = page.get_by_label("Token").input_value()
+    assert token.startswith("bd_")
+    assert axe_violations(page) == []
+
+    response = httpx.post(
+        f"{live_server.url}/api/v1/posts/",
+        json={
+            "account": "york",
+            "parts": [{"text": "Posted from a shortcut"}],
+            "client_token": "1",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.text
+
+    page.get_by_role("link", name="Back to sign-in security").click()
+    row = page.locator("#token-list tbody tr")
+    assert "Shortcut on my phone" in row.inner_text() and "Active" in row.inner_text()
+    assert token not in page.content()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Revoke Shortcut on my phone").click()
+    assert "Revoked" in page.locator("#token-list tbody tr").inner_text()
+    again = httpx.post(
+        f"{live_server.url}/api/v1/posts/",
+        json={"account": "york", "parts": [{"text": "Again"}], "client_token": "2"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert again.status_code == 401 and "revoked" in again.json()["error"]
