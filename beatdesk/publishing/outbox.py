@@ -328,13 +328,19 @@ def claim(*, now: datetime, limit: int, only_ids: Iterable[int] | None = None) -
     batch = Batch(token=token, claimed_at=now)
     if ids:
         batch.deliveries = list(
-            Delivery.objects.filter(claim_token=token, state=Delivery.State.SENDING)
-            .select_related("post")
-            .prefetch_related("post__parts__images")
-            .order_by("due_at", "id")
+            Delivery.objects.filter(claim_token=token, state=Delivery.State.SENDING).order_by(
+                "due_at", "id"
+            )
         )
-        # A batch touches few channels: load each (with its account, force and policy) once
-        # rather than once per delivery.
+        # A post goes to several channels and a batch touches few channels: load each post
+        # (with its parts and images) and each channel (with its account, force and policy)
+        # once, rather than once per delivery.
+        posts = {
+            post.pk: post
+            for post in Post.objects.filter(
+                pk__in={d.post_id for d in batch.deliveries if d.post_id}
+            ).prefetch_related("parts__images")
+        }
         channels = {
             channel.pk: channel
             for channel in Channel.objects.filter(
@@ -343,6 +349,8 @@ def claim(*, now: datetime, limit: int, only_ids: Iterable[int] | None = None) -
         }
         for delivery in batch.deliveries:
             delivery.channel = channels[delivery.channel_id]
+            if delivery.post_id:
+                delivery.post = posts[delivery.post_id]
             if delivery.force_id == delivery.channel.force_id:
                 delivery.force = delivery.channel.force
     return batch
