@@ -202,7 +202,10 @@ if env_str("CACHE_URL").startswith("redis://"):
 # Sessions: 30 minutes idle (the cookie is refreshed on every request), 12 hours absolute
 # (enforced by RequestContextMiddleware from the login time stored in the session).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is renewed by RequestContextMiddleware at most once a minute, not by saving
+# the session on every request; so an idle session ends 29 to 30 minutes after its last use.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,12 +10,22 @@ from django.http import HttpRequest, HttpResponse
 from beatdesk.core.context import Origin, origin
 
 LOGIN_TIME_KEY = "beatdesk_login_at"
+TOUCH_KEY = "beatdesk_touched_at"
 
 
 def client_ip(request: HttpRequest) -> str | None:
     # Behind the documented reverse proxy, REMOTE_ADDR is set by the proxy protocol of the
     # server (gunicorn --forwarded-allow-ips); X-Forwarded-For is never trusted here.
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _touch(request: HttpRequest) -> None:
+    """Push the idle expiry on, writing the session at most once per SESSION_TOUCH_SECONDS
+    rather than on every request (the inbox polls every two seconds per open desk)."""
+    now = time.time()
+    touched = request.session.get(TOUCH_KEY)
+    if touched is None or now - float(touched) >= settings.SESSION_TOUCH_SECONDS:
+        request.session[TOUCH_KEY] = now  # marks the session modified: saved, expiry renewed
 
 
 class RequestContextMiddleware:
@@ -32,6 +42,8 @@ class RequestContextMiddleware:
                 request.session[LOGIN_TIME_KEY] = time.time()
             elif time.time() - float(started) > settings.SESSION_ABSOLUTE_AGE:
                 logout(request)
+            else:
+                _touch(request)
         value = Origin(
             channel="web",
             ip=client_ip(request),

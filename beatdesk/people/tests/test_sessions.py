@@ -39,6 +39,18 @@ def test_thirty_minutes_idle_ends_the_session(client, officer_york):
     # Each request pushes the expiry 30 minutes on...
     expiry = Session.objects.get(session_key=key).expire_date
     assert timedelta(minutes=29) < expiry - timezone.now() <= timedelta(minutes=30)
+    # ...but a request within the minute does not write the session again (the inbox polls)...
+    Session.objects.filter(session_key=key).update(expire_date=expiry - timedelta(minutes=5))
+    client.get("/desk/")
+    assert Session.objects.get(session_key=key).expire_date == expiry - timedelta(minutes=5)
+    # ...while one after it does.
+    session = client.session
+    session["beatdesk_touched_at"] = session["beatdesk_touched_at"] - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=expiry - timedelta(minutes=5))
+    client.get("/desk/")
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert timedelta(minutes=29) < renewed - timezone.now() <= timedelta(minutes=30)
     # ...and a session left idle past it is gone, whatever the browser sends.
     Session.objects.filter(session_key=key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
