@@ -97,3 +97,35 @@ def _looks_like_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def legal_holds_for_force(force_id: int, *, released_limit: int = 20):
+    """(active holds, the latest released ones) of a force, each with ``kind_label`` and
+    ``held`` (the object, or None when it is gone) for the holds page."""
+    from django.apps import apps
+
+    from beatdesk.audit.models import LegalHold
+    from beatdesk.core.dataprotection import hold_kinds
+
+    kinds = hold_kinds()
+    holds = LegalHold.objects.filter(force_id=force_id).select_related("placed_by")
+    active = list(holds.filter(released_at__isnull=True).order_by("-placed_at"))
+    released = list(
+        holds.filter(released_at__isnull=False).order_by("-released_at")[:released_limit]
+    )
+    by_kind: dict[str, set[str]] = {}
+    for hold in active + released:
+        by_kind.setdefault(hold.object_type, set()).add(hold.object_id)
+    found: dict[tuple[str, str], object] = {}
+    for kind, ids in by_kind.items():
+        try:
+            model = apps.get_model(kind)
+        except (LookupError, ValueError):
+            continue
+        numeric = [int(i) for i in ids if i.isdigit()]
+        for obj in model._default_manager.filter(pk__in=numeric):
+            found[(kind, str(obj.pk))] = obj
+    for hold in active + released:
+        hold.kind_label = kinds.get(hold.object_type, hold.object_type).split(" (")[0]
+        hold.held = found.get((hold.object_type, hold.object_id))
+    return active, released

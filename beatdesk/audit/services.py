@@ -133,6 +133,14 @@ def legal_hold_place(*, actor: Officer | None, obj: models.Model, reason: str) -
         require(actor, "legal_hold", Force.objects.get(pk=force_id))
     if not reason.strip():
         raise ValidationError("Say why the hold is needed (for example the case reference).")
+    existing = LegalHold.objects.filter(
+        force_id=force_id,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        released_at__isnull=True,
+    ).first()
+    if existing is not None:
+        raise ValidationError(f"That is already on hold: {existing.reason}")
     hold = LegalHold.objects.create(
         force_id=force_id,
         object_type=obj._meta.label_lower,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from beatdesk.audit.models import AuditEvent
 from beatdesk.audit.selectors import AuditFilters, audit_events_for_force
@@ -139,3 +142,77 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         {"error": error, "values": request.POST if request.method == "POST" else {}},
         status=400 if error else 200,
     )
+
+
+def _held_object(force_id: int, kind: str, number: str):
+    """The force's object of ``kind`` numbered ``number``, or a ValidationError saying why not."""
+    from django.apps import apps
+
+    from beatdesk.core.dataprotection import hold_kinds
+    from beatdesk.core.permissions import force_id_of
+
+    if kind not in hold_kinds():
+        raise ValidationError("Choose what to keep.")
+    if not number.strip().isdigit():
+        raise ValidationError("Give its number: digits only, as shown on the desk.")
+    model = apps.get_model(kind)
+    found = model._default_manager.filter(pk=int(number)).first()
+    if found is None or force_id_of(found) != force_id:
+        raise ValidationError(f"There is no {model._meta.verbose_name} {number} in your force.")
+    return found
+
+
+def _holds_page(request: HttpRequest, *, error: str = "", values=None, status: int = 200):
+    from beatdesk.audit.selectors import legal_holds_for_force
+    from beatdesk.core.dataprotection import hold_kinds
+
+    active, released = legal_holds_for_force(request.officer.force_id)
+    return render(
+        request,
+        "audit/legal_holds.html",
+        {
+            "active": active,
+            "released": released,
+            "kinds": hold_kinds(),
+            "error": error,
+            "values": values or {},
+        },
+        status=status,
+    )
+
+
+@officer_required
+def legal_holds(request: HttpRequest) -> HttpResponse:
+    """Force admins: what is kept past retention, and why; place a hold."""
+    from beatdesk.audit.services import legal_hold_place
+
+    officer = request.officer
+    require(officer, "legal_hold", officer.force)
+    if request.method != "POST":
+        return _holds_page(request)
+    try:
+        held = _held_object(
+            officer.force_id, request.POST.get("kind", ""), request.POST.get("number", "")
+        )
+        legal_hold_place(actor=officer, obj=held, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        return _holds_page(request, error=" ".join(exc.messages), values=request.POST, status=400)
+    messages.success(request, f"{held._meta.verbose_name.capitalize()} {held.pk} is on hold.")
+    return HttpResponseRedirect(reverse("audit:legal-holds"))
+
+
+@require_POST
+@officer_required
+@recent_auth_required
+def legal_hold_release(request: HttpRequest, hold_id: int) -> HttpResponse:
+    """End a hold (asks for the password again: the data may then expire)."""
+    from beatdesk.audit.models import LegalHold
+    from beatdesk.audit.services import legal_hold_release as release
+
+    officer = request.officer
+    hold = get_object_or_404(
+        LegalHold, pk=hold_id, force_id=officer.force_id, released_at__isnull=True
+    )
+    release(actor=officer, hold=hold, reason=request.POST.get("reason", ""))
+    messages.success(request, "The hold is released; retention applies again.")
+    return HttpResponseRedirect(reverse("audit:legal-holds"))

@@ -60,6 +60,9 @@ class RetentionSource:
     expired: Callable[[Force, datetime], models.QuerySet]
     expire: Callable[[Any], str]
     held_by: Callable[[Any], Iterable[tuple[str, str]]] = lambda item: ()
+    # What a force admin may put on hold to keep these items: (app_label.model, how staff
+    # find its number), offered on the legal holds page.
+    hold_kinds: tuple[tuple[str, str], ...] = ()
 
 
 _RETENTION: dict[str, RetentionSource] = {}
@@ -76,6 +79,11 @@ def unregister_retention(name: str) -> None:
 
 def retention_sources() -> dict[str, RetentionSource]:
     return dict(_RETENTION)
+
+
+def hold_kinds() -> dict[str, str]:
+    """{app_label.model: description} of everything a legal hold can name."""
+    return {kind: text for source in _RETENTION.values() for kind, text in source.hold_kinds}
 
 
 def _key(obj: models.Model) -> tuple[str, str]:

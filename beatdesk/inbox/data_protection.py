@@ -44,6 +44,10 @@ register_retention(
         expired=_expired,
         expire=_anonymise,
         held_by=lambda message: [("inbox.conversation", str(message.conversation_id))],
+        hold_kinds=(
+            ("inbox.conversation", "A conversation and all its messages (its number in the inbox)"),
+            ("inbox.message", "One message"),
+        ),
     )
 )
 

@@ -166,6 +166,26 @@ def api_token_kwargs(world: World, persona: str, scenario: str) -> dict | None:
     return {"token_id": token.pk}
 
 
+def legal_hold_kwargs(world: World, persona: str, scenario: str) -> dict | None:
+    """A hold on a conversation of the district (another force's, or none)."""
+    from beatdesk.audit.models import LegalHold
+
+    if scenario == "none":
+        return {"hold_id": MISSING}
+    district = _district_for(world, persona, scenario)
+    if district is None:
+        return None
+    conversation = district_objects(world, district)["conversation"]
+    hold, _ = LegalHold.objects.get_or_create(
+        force_id=district.force_id,
+        object_type="inbox.conversation",
+        object_id=str(conversation.pk),
+        released_at=None,
+        defaults={"reason": "Boundary walk"},
+    )
+    return {"hold_id": hold.pk}
+
+
 def tenancy_kwargs(names: frozenset[str]):
     """Sample arguments built from the tenancy arguments alone (force_slug, district_slug), for
     URLs that take nothing else; any other argument needs an entry in SAMPLES."""
@@ -332,6 +352,8 @@ SAMPLES: dict[str, Sample] = {
     "audit:events": Sample(allow=force_admin),
     "audit:export": Sample(allow=force_admin, extra={"reason": "boundary walk"}),
     "audit:subject-access": Sample(allow=force_admin, methods=("GET",)),
+    "audit:legal-holds": Sample(allow=force_admin, methods=("GET",)),
+    "audit:legal-hold-release": Sample(kwargs=legal_hold_kwargs, methods=("POST",)),
     # Posts on the hub and the read API: public; another force's post is not found there.
     "hub:post": Sample(kwargs=HUB_POST_KW, public=True),
     "hub:officer": Sample(kwargs=HUB_OFFICER_KW, public=True),

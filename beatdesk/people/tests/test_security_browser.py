@@ -52,6 +52,15 @@ def test_audit_trail_and_subject_access_pages_are_accessible(page, force):
     assert "login" in page.locator("#audit-events").inner_text()
     page.get_by_role("link", name="Subject access requests").click()
     assert axe_violations(page) == []
+    page.goto("/desk/audit/")
+    page.get_by_role("link", name="Legal holds").click()
+    assert page.locator("#no-holds").is_visible()
+    page.get_by_label("Number").fill("not a number")
+    page.get_by_label("Case reference or reason").fill("Op Kite")
+    page.get_by_role("button", name="Place the hold").click()
+    assert "digits only" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Case reference or reason").input_value() == "Op Kite"
+    assert axe_violations(page) == []
 
 
 def test_officer_makes_uses_and_revokes_an_api_token(page, force, live_server):
