@@ -94,6 +94,31 @@ class SessionForm(forms.Form):
         )
 
 
+class SessionEditForm(SessionForm):
+    """The session's details after it is announced: its accounts stay as they were."""
+
+    def __init__(self, *args, officer: Officer, session, **kwargs):
+        zone = officer.force.policy.zone
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": session.title,
+                "description": session.description,
+                "starts_at": timezone.localtime(session.starts_at, zone).replace(tzinfo=None),
+                "ends_at": timezone.localtime(session.ends_at, zone).replace(tzinfo=None),
+                "hashtag": session.hashtag,
+                "panel": list(session.panel.all()),
+                "opens_early": session.opens_early,
+            },
+        )
+        super().__init__(*args, officer=officer, **kwargs)
+        del self.fields["accounts"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why is it cancelled?")
+
+
 class AnswerForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea, label="Your answer")
 

@@ -124,29 +124,16 @@ def _session_create(
     accounts = list(accounts)
     panel = list(panel)
     hashtag = hashtag.strip().lstrip("#")
-    errors: dict[str, str] = {}
-    if not title.strip():
-        errors["title"] = "Give the session a title, such as “Ask York's neighbourhood team”."
-    if not accounts:
-        errors["accounts"] = "Choose at least one account the session runs on."
-    elif any(a.force_id != force.pk or not a.is_active for a in accounts):
-        errors["accounts"] = "Every account must be an active account of your force."
-    if not panel:
-        errors["panel"] = "Choose at least one officer to answer questions."
-    elif any(o.force_id != force.pk or not o.is_active for o in panel):
-        errors["panel"] = "Every panel member must be an active officer of your force."
-    if not HASHTAG_RE.match(hashtag):
-        errors["hashtag"] = (
-            "A hashtag is a letter followed by letters, digits or underscores, such as AskYorkPolice."
-        )
-    if starts_at <= now:
-        errors["starts_at"] = "The session must start in the future."
-    if ends_at <= starts_at:
-        errors["ends_at"] = "The session must end after it starts."
-    elif ends_at - starts_at > timedelta(hours=12):
-        errors["ends_at"] = "A live session can last at most 12 hours."
-    if errors:
-        raise ValidationError(errors)
+    _check_session(
+        force=force,
+        title=title,
+        accounts=accounts,
+        panel=panel,
+        hashtag=hashtag,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+    )
     session = Session.objects.create(
         force=force,
         slug=_unique_slug(force, title, starts_at),
@@ -176,6 +163,152 @@ def _session_create(
     from beatdesk.qa import announcements
 
     announcements.schedule(actor=actor, session=session, now=now)
+    return session
+
+
+def _check_session(
+    *,
+    force: Force,
+    title: str,
+    accounts: list[Account] | None,
+    panel: list[Officer],
+    hashtag: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    started: bool = False,
+) -> None:
+    """Every problem with a session's details at once, by field (``started``: the session is
+    already live, so its start is history and only its end must lie ahead)."""
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Give the session a title, such as “Ask York's neighbourhood team”."
+    if accounts is not None:
+        if not accounts:
+            errors["accounts"] = "Choose at least one account the session runs on."
+        elif any(a.force_id != force.pk or not a.is_active for a in accounts):
+            errors["accounts"] = "Every account must be an active account of your force."
+    if not panel:
+        errors["panel"] = "Choose at least one officer to answer questions."
+    elif any(o.force_id != force.pk or not o.is_active for o in panel):
+        errors["panel"] = "Every panel member must be an active officer of your force."
+    if not HASHTAG_RE.match(hashtag):
+        errors["hashtag"] = (
+            "A hashtag is a letter followed by letters, digits or underscores, such as AskYorkPolice."
+        )
+    if not started and starts_at <= now:
+        errors["starts_at"] = "The session must start in the future."
+    if ends_at <= starts_at:
+        errors["ends_at"] = "The session must end after it starts."
+    elif ends_at - starts_at > timedelta(hours=12):
+        errors["ends_at"] = "A live session can last at most 12 hours."
+    elif started and ends_at <= now:
+        errors["ends_at"] = "The session is live: its end must still be ahead (or close it now)."
+    if errors:
+        raise ValidationError(errors)
+
+
+def session_update(
+    *,
+    actor: Officer,
+    session: Session,
+    title: str,
+    description: str = "",
+    starts_at: datetime,
+    ends_at: datetime,
+    hashtag: str,
+    panel: Iterable[Officer],
+    opens_early: bool = False,
+    now: datetime | None = None,
+) -> Session:
+    """Change a session that has not ended. Its accounts stay as announced. Once it is live
+    its start cannot move. When the time, title or hashtag change, an update is posted on
+    each account (the announcement already went out) and the reminder is rescheduled."""
+    require(actor, "run", session)
+    now = now or timezone.now()
+    panel = list(panel)
+    hashtag = hashtag.strip().lstrip("#")
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.is_closed or now >= session.ends_at:
+            raise ValidationError("The session has ended; it can no longer be changed.")
+        started = now >= session.starts_at
+        if started and starts_at != session.starts_at:
+            raise ValidationError({"starts_at": "The session has started; its start cannot move."})
+        _check_session(
+            force=session.force,
+            title=title,
+            accounts=None,
+            panel=panel,
+            hashtag=hashtag,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+            started=started,
+        )
+        before = {
+            "title": session.title,
+            "starts_at": session.starts_at.isoformat(),
+            "ends_at": session.ends_at.isoformat(),
+            "hashtag": session.hashtag,
+        }
+        public_change = (
+            title.strip() != session.title
+            or starts_at != session.starts_at
+            or ends_at != session.ends_at
+            or hashtag != session.hashtag
+        )
+        session.title = title.strip()
+        session.description = description.strip()
+        session.starts_at = starts_at
+        session.ends_at = ends_at
+        session.hashtag = hashtag
+        session.opens_early = opens_early
+        session.save(
+            update_fields=["title", "description", "starts_at", "ends_at", "hashtag", "opens_early"]
+        )
+        session.panel.set(panel)
+        bump_version(session)
+        audit_record(
+            actor=actor,
+            action="qa.session.update",
+            obj=session,
+            data={
+                "before": before,
+                "panel": [o.pk for o in panel],
+                "opens_early": opens_early,
+                "announced_change": public_change,
+            },
+        )
+        if public_change:
+            from beatdesk.qa import announcements
+
+            announcements.announce_change(actor=actor, session=session, now=now)
+    return session
+
+
+def session_cancel(
+    *, actor: Officer, session: Session, reason: str, now: datetime | None = None
+) -> Session:
+    """Call a session off: its page says so, the reminder is withdrawn, a notice goes out on
+    each account, and any questions already asked go to the inbox to be answered there."""
+    require(actor, "run", session)
+    now = now or timezone.now()
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why: the reason is kept in the audit trail."})
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.is_closed or now >= session.ends_at:
+            raise ValidationError("The session has already ended or been cancelled.")
+        session.cancelled_at = now
+        session.save(update_fields=["cancelled_at"])
+        bump_version(session)
+        audit_record(actor=actor, action="qa.session.cancel", obj=session, reason=reason[:500])
+        from beatdesk.qa import announcements
+
+        announcements.announce_cancellation(actor=actor, session=session, now=now)
+    handover_unanswered(session=session, now=now)
     return session
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from beatdesk.core.permissions import can, require
 from beatdesk.core.views import officer_required
 from beatdesk.qa import selectors, services
-from beatdesk.qa.forms import AnswerForm, HideForm, SessionForm
+from beatdesk.qa.forms import AnswerForm, CancelForm, HideForm, SessionEditForm, SessionForm
 from beatdesk.qa.models import Question, Session
 
 
@@ -80,6 +80,55 @@ def session_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("qa:session", session.pk)
     return render(request, "qa/desk/new.html", {"form": form})
+
+
+@officer_required
+def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id, "run")
+    officer = request.officer
+    form = SessionEditForm(request.POST or None, officer=officer, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=officer, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "The session is changed.")
+            return redirect("qa:session", session.pk)
+    return render(
+        request,
+        "qa/desk/edit.html",
+        {"form": form, "session": session, "cancel_form": CancelForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@officer_required
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id, "run")
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": "Say why: the reason is kept in the audit trail."})
+        services.session_cancel(
+            actor=request.officer, session=session, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        edit = SessionEditForm(officer=request.officer, session=session)
+        for field, problems in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return render(
+            request,
+            "qa/desk/edit.html",
+            {"form": edit, "session": session, "cancel_form": form},
+            status=400,
+        )
+    messages.success(
+        request, "The session is cancelled; a notice is going out and questions went to the inbox."
+    )
+    return redirect("qa:session", session.pk)
 
 
 @officer_required

@@ -375,6 +375,8 @@ SAMPLES: dict[str, Sample] = {
     ),
     "qa:session": Sample(kwargs=QA_DESK_KW),
     "qa:close": Sample(kwargs=QA_DESK_KW),
+    "qa:edit": Sample(kwargs=QA_DESK_KW),
+    "qa:cancel": Sample(kwargs=QA_DESK_KW, methods=("POST",)),
     "qa:export": Sample(kwargs=QA_DESK_KW),
     "qa:inbox": Sample(kwargs=QA_DESK_KW),
     "qa:stats": Sample(kwargs=QA_DESK_KW),
