@@ -17,6 +17,7 @@ Keeping the index in step with posts:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -164,8 +165,8 @@ MAX_TERMS = 8
 # than one already indexed; looking back this far catches it.
 SYNC_LOOKBACK = timedelta(seconds=30)
 SYNC_BATCH = 500
-# Results are ranked among this many newest matching posts (50 pages of 20).
-CANDIDATES = 1000
+# Results are ranked among this many newest matching posts (25 pages of 20).
+CANDIDATES = 500
 
 
 def query_terms(text: str) -> list[str]:
@@ -177,26 +178,74 @@ def query_terms(text: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def normalized(text: str) -> str:
+    """The words of a text, lower case, one space apart and one at each end (for ranking)."""
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+
+
 def document_text(post: Post) -> str:
     parts = [part.text for part in post.parts.all()]
     tags = [tag.name for tag in post.tags.all()]
-    return "\n".join([*parts, " ".join(tags)]).strip()
+    return normalized(" ".join([*parts, *tags]))
+
+
+SUFFIXES = ("ies", "es", "s", "ing", "ed", "y")
+
+
+def word_root(term: str) -> str:
+    """A query word without a common English ending: ``burglary`` counts ``burglaries`` too."""
+    for suffix in SUFFIXES:
+        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+            return term[: -len(suffix)]
+    return term
+
+
+# Seconds are counted from here so that the key fits 64 bits until 2088.
+KEY_EPOCH = 1_577_836_800  # 2020-01-01T00:00:00Z
+KEY_SHIFT = 2**32
+
+
+def sort_key(published_at: datetime, post_id: int) -> int:
+    """One integer ordered like (publication second, id): newest first is largest first."""
+    return (int(published_at.timestamp()) - KEY_EPOCH) * KEY_SHIFT + post_id % KEY_SHIFT
+
+
+def key_floor(when: datetime) -> int:
+    """The smallest key of a post published at or after ``when`` (to the second)."""
+    return (math.floor(when.timestamp()) - KEY_EPOCH) * KEY_SHIFT
+
+
+def facet_words(*, force_id: int, account_id: int, author_id: int, tag_ids=()) -> str:
+    words = [f"f{force_id}", f"a{account_id}", f"o{author_id}"]
+    return " ".join([*words, *(f"t{t}" for t in sorted(tag_ids))])
+
+
+def document_fields(post: Post) -> dict:
+    return {
+        "force_id": post.force_id,
+        "version": post.updated_at,
+        "body": document_text(post),
+        "sort_key": sort_key(post.published_at, post.pk),
+        "facets": facet_words(
+            force_id=post.force_id,
+            account_id=post.account_id,
+            author_id=post.author_id,
+            tag_ids=[tag.pk for tag in post.tags.all()],
+        ),
+    }
+
+
+def _indexable(post: Post) -> bool:
+    return post.state in Post.PUBLIC_STATES and post.published_at is not None
 
 
 def index_post(post: Post) -> None:
     """Bring the post's search entry up to date: indexed if public, gone otherwise."""
-    if post.state not in Post.PUBLIC_STATES:
+    if not _indexable(post):
         SearchDocument.objects.filter(post_id=post.pk).delete()
         return
     fresh = Post.objects.prefetch_related("parts", "tags").get(pk=post.pk)
-    SearchDocument.objects.update_or_create(
-        post_id=fresh.pk,
-        defaults={
-            "force_id": fresh.force_id,
-            "version": fresh.updated_at,
-            "body": document_text(fresh),
-        },
-    )
+    SearchDocument.objects.update_or_create(post_id=fresh.pk, defaults=document_fields(fresh))
 
 
 def sync_index(
@@ -236,15 +285,10 @@ def sync_index(
         )
         with transaction.atomic():
             for post in batch:
-                public = post.state in Post.PUBLIC_STATES
+                public = _indexable(post)
                 if public and known.get(post.pk) != post.updated_at:
                     SearchDocument.objects.update_or_create(
-                        post_id=post.pk,
-                        defaults={
-                            "force_id": force_id,
-                            "version": post.updated_at,
-                            "body": document_text(post),
-                        },
+                        post_id=post.pk, defaults=document_fields(post)
                     )
                     touched += 1
                 elif not public and post.pk in known:
@@ -306,37 +350,83 @@ def search_post_ids(
         where.append("p.published_at < %s")
         params.append(filters.until)
     conditions = " AND ".join(where)
+    # Key range for dates: a superset to the second; the post's own published_at decides.
+    low = key_floor(filters.since) if filters.since is not None else None
+    high = key_floor(filters.until) + KEY_SHIFT if filters.until is not None else None
     # Rank the newest CANDIDATES matches, not all of them: the cost stays bounded however
     # common the words are, and on a force's news the newest matches are the ones people want.
     if connection.vendor == "postgresql":
+        keys, key_params = _key_range("d.sort_key", low, high)
         # ts_rank runs in the outer query, on the candidates only.
         sql = (
             "SELECT c.id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
             "d.vector AS vector "
             "FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id "
-            f"WHERE d.force_id = %s AND d.vector @@ plainto_tsquery('english', %s) "
-            f"AND {conditions} ORDER BY d.post_id DESC LIMIT %s) c, "
+            f"WHERE d.force_id = %s AND d.vector @@ plainto_tsquery('english', %s) {keys}"
+            f"AND {conditions} ORDER BY d.sort_key DESC LIMIT %s) c, "
             "plainto_tsquery('english', %s) q "
             "ORDER BY ts_rank(c.vector, q) DESC, c.published_at DESC, c.id DESC "
             "LIMIT %s OFFSET %s"
         )
         words = " ".join(terms)
-        params = [force_id, words, *params, CANDIDATES, words, limit + 1, offset]
+        params = [force_id, words, *key_params, *params, CANDIDATES, words, limit + 1, offset]
     else:
-        match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        keys, key_params = _key_range("hub_search_fts.rowid", low, high)
+        # Ranked like PostgreSQL's ts_rank (how often the words occur; no whole-index
+        # statistics, which bm25 would gather by reading every matching entry on each query).
+        counts = [
+            f"(length(d.body) - length(replace(d.body, %s, ''))) / {len(r) + 1}"
+            for r in map(word_root, terms)
+        ]
         sql = (
             "SELECT id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
-            "bm25(hub_search_fts) AS score "
-            "FROM hub_search_fts JOIN publishing_post p ON p.id = hub_search_fts.rowid "
-            f"WHERE hub_search_fts MATCH %s AND {conditions} "
+            f"{' + '.join(counts)} AS score FROM hub_search_fts "
+            f"JOIN publishing_post p ON p.id = (hub_search_fts.rowid & {KEY_SHIFT - 1}) "
+            "JOIN hub_searchdocument d ON d.post_id = p.id "
+            f"WHERE hub_search_fts MATCH %s {keys}AND {conditions} "
             "ORDER BY hub_search_fts.rowid DESC LIMIT %s) "
-            "ORDER BY score, published_at DESC, id DESC LIMIT %s OFFSET %s"
+            "ORDER BY score DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
-        params = [match, *params, CANDIDATES, limit + 1, offset]
+        roots = [" " + word_root(t) for t in terms]
+        match = fts_query(terms, filters)
+        params = [*roots, match, *key_params, *params, CANDIDATES, limit + 1, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     return SearchHits(post_ids=ids[:limit], has_more=len(ids) > limit)
+
+
+def fts_query(terms: list[str], filters: SearchFilters) -> str:
+    """The FTS5 expression: every word in the text, and the filters as facet words.
+
+    The filters are also checked on the post itself; here they let the index skip straight to
+    the posts that pass them, however few there are.
+    """
+
+    def quoted(word: str) -> str:
+        return '"' + word.replace('"', "") + '"'
+
+    parts = ["{body} : (" + " ".join(quoted(t) for t in terms) + ")"]
+    if filters.account_ids:
+        parts.append(
+            "{facets} : (" + " OR ".join(quoted(f"a{a}") for a in filters.account_ids) + ")"
+        )
+    if filters.author_id is not None:
+        parts.append("{facets} : " + quoted(f"o{filters.author_id}"))
+    if filters.tag_id is not None:
+        parts.append("{facets} : " + quoted(f"t{filters.tag_id}"))
+    return " AND ".join(parts)
+
+
+def _key_range(column: str, low: int | None, high: int | None) -> tuple[str, list[int]]:
+    sql, params = "", []
+    if low is not None:
+        sql += f"AND {column} >= %s "
+        params.append(low)
+    if high is not None:
+        sql += f"AND {column} < %s "
+        params.append(high)
+    return sql, params
 
 
 def _placeholders(values) -> str:

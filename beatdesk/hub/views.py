@@ -23,7 +23,7 @@ from beatdesk.hub.search import SearchFilters, query_terms, search_post_ids, syn
 from beatdesk.people.selectors import team_of_district
 
 SEARCH_PAGE_SIZE = 20
-SEARCH_MAX_PAGES = 50
+SEARCH_MAX_PAGES = 25
 
 
 def render_page(template: str, context: dict, *, status: int = 200) -> HttpResponse:
