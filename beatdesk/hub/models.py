@@ -39,3 +39,18 @@ class SearchState(models.Model):
 
     def __str__(self) -> str:
         return f"Search index of force {self.force_id}"
+
+
+class HubGeneration(models.Model):
+    """A force's counter of changes that are not posts: officers, districts, accounts, places,
+    policy, topics and Q&A sessions. Bumped in the same transaction as the change
+    (``hub.generation``); part of every hub page's cache key and ETag."""
+
+    force = models.OneToOneField(
+        "forces.Force", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    generation = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Hub generation {self.generation} of force {self.force_id}"
