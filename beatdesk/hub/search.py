@@ -345,10 +345,11 @@ def search_post_ids(
         params.append(filters.tag_id)
     if filters.since is not None:
         where.append("p.published_at >= %s")
-        params.append(filters.since)
+        # As the ORM would store it (on SQLite, text in UTC: compared as text).
+        params.append(connection.ops.adapt_datetimefield_value(filters.since))
     if filters.until is not None:
         where.append("p.published_at < %s")
-        params.append(filters.until)
+        params.append(connection.ops.adapt_datetimefield_value(filters.until))
     conditions = " AND ".join(where)
     # Key range for dates: a superset to the second; the post's own published_at decides.
     low = key_floor(filters.since) if filters.since is not None else None

@@ -6,7 +6,7 @@ rendered page is the same for every reader and can be cached (``hub/cache.py``).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -226,8 +226,8 @@ def search(request: HttpRequest, force: Force) -> HttpResponse:
                 account_ids=account_ids,
                 author_id=chosen["officer"].pk if chosen["officer"] else None,
                 tag_id=chosen["topic"].pk if chosen["topic"] else None,
-                since=datetime.combine(since, time.min, tzinfo=UTC) if since else None,
-                until=datetime.combine(until, time.max, tzinfo=UTC) if until else None,
+                since=day_start(since, force) if since else None,
+                until=day_start(until + timedelta(days=1), force) if until else None,
             ),
             limit=SEARCH_PAGE_SIZE,
             offset=(number - 1) * SEARCH_PAGE_SIZE,
@@ -270,6 +270,11 @@ def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
         return None
     params = {k: v for k, v in request.GET.items() if k != "after"}
     return "?" + urlencode({**params, "after": cursor})
+
+
+def day_start(day: date, force: Force) -> datetime:
+    """Midnight at the start of ``day`` in the force's time zone (dates on pages are local)."""
+    return datetime.combine(day, time.min, tzinfo=force.policy.zone)
 
 
 def _choose(options, slug: str | None):
