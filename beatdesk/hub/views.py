@@ -6,7 +6,9 @@ rendered page is the same for every reader and can be cached (``hub/cache.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from beatdesk.forces.models import Force
-from beatdesk.forces.selectors import active_forces
+from beatdesk.forces.selectors import active_forces, force_by_slug
 from beatdesk.hub import selectors
 from beatdesk.hub.cache import force_version, hub_page
 from beatdesk.hub.search import SearchFilters, query_terms, search_post_ids, sync_index
@@ -24,6 +26,44 @@ from beatdesk.people.selectors import team_of_district
 
 SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_PAGES = 25
+
+
+NOT_FOUND_MESSAGES = {
+    "district": "There is no district at this address.",
+    "officer": "There is no officer at this address.",
+    "topic": "There is no topic at this address.",
+    "post": "This post does not exist or has been removed.",
+}
+
+
+def hub_view(kind: str | None = None) -> Callable[[Callable], Callable]:
+    """``hub_page``, and a 404 in the hub's own layout when the thing asked for is not there."""
+
+    def decorate(view: Callable) -> Callable:
+        cached = hub_page(view)
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, force_slug: str, **kwargs) -> HttpResponse:
+            try:
+                return cached(request, force_slug=force_slug, **kwargs)
+            except Http404:
+                force = force_by_slug(force_slug)
+                if force is None:
+                    raise
+                return not_found(request, force, kind)
+
+        return wrapped
+
+    return decorate
+
+
+def not_found(request: HttpRequest, force: Force, kind: str | None = None) -> HttpResponse:
+    message = NOT_FOUND_MESSAGES.get(kind or "", "There is no page at this address.")
+    response = render_page(
+        "hub/not_found.html", base_context(request, force, message=message), status=404
+    )
+    response["Cache-Control"] = "public, max-age=0, s-maxage=1"
+    return response
 
 
 def render_page(template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -60,7 +100,7 @@ def upcoming_sessions(force: Force) -> list:
     return list(upcoming(force=force, limit=3)) if upcoming else []
 
 
-@hub_page
+@hub_view()
 def force_home(request: HttpRequest, force: Force) -> HttpResponse:
     page = selectors.posts_latest(force=force, cursor=request.GET.get("after"), limit=10)
     return render_page(
@@ -79,7 +119,7 @@ def force_home(request: HttpRequest, force: Force) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view()
 def area(request: HttpRequest, force: Force) -> HttpResponse:
     query = request.GET.get("q", "")
     result = selectors.area_lookup(force=force, query=query)
@@ -96,7 +136,7 @@ def area(request: HttpRequest, force: Force) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view("district")
 def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResponse:
     found = selectors.district_by_slug(force=force, slug=district_slug)
     if found is None:
@@ -127,7 +167,7 @@ def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResp
     )
 
 
-@hub_page
+@hub_view("officer")
 def officer(request: HttpRequest, force: Force, officer_slug: str) -> HttpResponse:
     found = selectors.officer_by_slug(force=force, slug=officer_slug)
     if found is None:
@@ -147,7 +187,7 @@ def officer(request: HttpRequest, force: Force, officer_slug: str) -> HttpRespon
     )
 
 
-@hub_page
+@hub_view("topic")
 def topic(request: HttpRequest, force: Force, tag_slug: str) -> HttpResponse:
     tag = selectors.tag_by_slug(force=force, slug=tag_slug)
     if tag is None:
@@ -166,7 +206,7 @@ def topic(request: HttpRequest, force: Force, tag_slug: str) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view("post")
 def post(request: HttpRequest, force: Force, post_id: int) -> HttpResponse:
     found = selectors.post_public(force=force, post_id=post_id)
     if found is None:
@@ -187,7 +227,7 @@ def post(request: HttpRequest, force: Force, post_id: int) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view()
 def search(request: HttpRequest, force: Force) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     errors: list[str] = []
@@ -260,7 +300,7 @@ def search(request: HttpRequest, force: Force) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view()
 def accessibility(request: HttpRequest, force: Force) -> HttpResponse:
     return render_page("hub/accessibility.html", base_context(request, force))
 
@@ -291,3 +331,14 @@ def _parse_date(raw: str | None, label: str, errors: list[str]) -> date | None:
     except ValueError:
         errors.append(f"{label} date must be a date such as 2026-03-31.")
         return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 404: in the hub's layout for any address under a force, Django's otherwise."""
+    slug = request.path.strip("/").split("/", 1)[0]
+    force = force_by_slug(slug) if slug else None
+    if force is None:
+        from django.views.defaults import page_not_found as default
+
+        return default(request, exception)
+    return not_found(request, force)
