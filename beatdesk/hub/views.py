@@ -20,8 +20,8 @@ from django.utils.http import urlencode
 from beatdesk.forces.models import Force
 from beatdesk.forces.selectors import active_forces, force_by_slug
 from beatdesk.hub import selectors
-from beatdesk.hub.cache import force_version, hub_page
-from beatdesk.hub.search import SearchFilters, query_terms, search_post_ids, sync_index
+from beatdesk.hub.cache import hub_page
+from beatdesk.hub.search import query_terms
 from beatdesk.people.selectors import team_of_district
 
 SEARCH_PAGE_SIZE = 20
@@ -252,29 +252,19 @@ def search(request: HttpRequest, force: Force) -> HttpResponse:
         errors.append("Search for at least one word other than “the”, “and” and the like.")
         searched = False
     if searched:
-        fv = force_version(force.slug)
-        sync_index(force.pk, through=fv.version if fv else None, max_batches=2)
-        account_ids = None
-        if chosen["district"] is not None:
-            account_ids = tuple(
-                a.pk for a in selectors.district_accounts(district=chosen["district"])
-            )
-        hits = search_post_ids(
-            force_id=force.pk,
+        found = selectors.posts_search(
+            force=force,
             text=text,
-            filters=SearchFilters(
-                account_ids=account_ids,
-                author_id=chosen["officer"].pk if chosen["officer"] else None,
-                tag_id=chosen["topic"].pk if chosen["topic"] else None,
-                since=day_start(since, force) if since else None,
-                until=day_start(until + timedelta(days=1), force) if until else None,
-            ),
+            district=chosen["district"],
+            officer=chosen["officer"],
+            tag=chosen["topic"],
+            since=day_start(since, force) if since else None,
+            until=day_start(until + timedelta(days=1), force) if until else None,
             limit=SEARCH_PAGE_SIZE,
             offset=(number - 1) * SEARCH_PAGE_SIZE,
         )
-        by_id = {p.pk: p for p in selectors.public_posts(force=force).filter(pk__in=hits.post_ids)}
-        posts = [by_id[pk] for pk in hits.post_ids if pk in by_id]
-        has_more = hits.has_more and number < SEARCH_MAX_PAGES
+        posts = found.items
+        has_more = found.has_more and number < SEARCH_MAX_PAGES
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render_page(
         "hub/search.html",
