@@ -235,7 +235,9 @@ def seed(posts: int) -> dict:
     ]
     existing = Post.objects.filter(force=force).count()
     started = time.perf_counter()
-    if existing < posts:
+    if existing >= posts:
+        finish_postgres(connection)  # a load cut short still gets its index
+    else:
         bulk_load(
             connection,
             transaction,
@@ -370,15 +372,25 @@ def bulk_load(
             cursor.execute(fulltext.SQLITE[1])  # the insert trigger again
             cursor.execute("INSERT INTO hub_search_fts(hub_search_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE")
-        else:
-            for table in ("publishing_post", "publishing_postpart", "publishing_post_tags"):
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"
-                )
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute(fulltext.POSTGRES[1])
-            cursor.execute("VACUUM ANALYZE")
+    finish_postgres(connection)
+
+
+def finish_postgres(connection) -> None:
+    """Sequences past the loaded ids, the GIN index (again), fresh statistics. Idempotent."""
+    import importlib
+
+    if connection.vendor != "postgresql":
+        return
+    gin = importlib.import_module("beatdesk.hub.migrations.0002_fulltext").POSTGRES[1]
+    with connection.cursor() as cursor:
+        for table in ("publishing_post", "publishing_postpart", "publishing_post_tags"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(gin.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+        cursor.execute("VACUUM ANALYZE")
 
 
 def insert_rows(connection, cursor, table: str, cols: str, rows: list[tuple]) -> None:

@@ -1,9 +1,18 @@
 """Full-text search over a force's public posts, one interface over two databases.
 
-SQLite uses FTS5 (porter stemmer, bm25 rank); PostgreSQL uses a generated ``tsvector`` with a
-GIN index (english stemmer, ts_rank). Both see the same words: the query is cut into words
-here, English stop words are dropped here, and every remaining word must appear. So the two
-return the same posts; only the order of equally good matches may differ.
+SQLite uses FTS5 (porter stemmer); PostgreSQL uses a generated ``tsvector`` with a GIN index
+(english stemmer). Both see the same words: the query is cut into words here, English stop
+words are dropped here, and every remaining word must appear. So the two return the same
+posts; only the order of the results may differ a little (see below).
+
+The cost is bounded however many posts match (``docs/decisions/0091-hub-search-at-scale.md``):
+- each entry has a ``sort_key`` (publication second and post id in one integer). On SQLite it
+  is the FTS5 rowid, on PostgreSQL a btree: matches are walked newest first and only the newest
+  ``CANDIDATES`` are ranked; a date filter is a key range;
+- on SQLite the district, officer and topic filters are also words in a ``facets`` column, so
+  FTS5 intersects them with the text's words instead of checking post after post;
+- ranking: how often the words' roots occur (SQLite) or ``ts_rank`` (PostgreSQL), then newest
+  first. Neither reads whole-index statistics (bm25's IDF would, on every query).
 
 Keeping the index in step with posts:
 - ``index_post(post)`` is the hook: the publishing services call it on commit whenever a post
@@ -357,44 +366,115 @@ def search_post_ids(
     # Rank the newest CANDIDATES matches, not all of them: the cost stays bounded however
     # common the words are, and on a force's news the newest matches are the ones people want.
     if connection.vendor == "postgresql":
-        keys, key_params = _key_range("d.sort_key", low, high)
-        # ts_rank runs in the outer query, on the candidates only.
-        sql = (
-            "SELECT c.id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
-            "d.vector AS vector "
-            "FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id "
-            f"WHERE d.force_id = %s AND d.vector @@ plainto_tsquery('english', %s) {keys}"
-            f"AND {conditions} ORDER BY d.sort_key DESC LIMIT %s) c, "
-            "plainto_tsquery('english', %s) q "
-            "ORDER BY ts_rank(c.vector, q) DESC, c.published_at DESC, c.id DESC "
-            "LIMIT %s OFFSET %s"
+        return _search_postgres(
+            force_id, terms, filters, conditions, params, low, high, limit=limit, offset=offset
         )
-        words = " ".join(terms)
-        params = [force_id, words, *key_params, *params, CANDIDATES, words, limit + 1, offset]
-    else:
-        keys, key_params = _key_range("hub_search_fts.rowid", low, high)
-        # Ranked like PostgreSQL's ts_rank (how often the words occur; no whole-index
-        # statistics, which bm25 would gather by reading every matching entry on each query).
-        counts = [
-            f"(length(d.body) - length(replace(d.body, %s, ''))) / {len(r) + 1}"
-            for r in map(word_root, terms)
-        ]
-        sql = (
-            "SELECT id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
-            f"{' + '.join(counts)} AS score FROM hub_search_fts "
-            f"JOIN publishing_post p ON p.id = (hub_search_fts.rowid & {KEY_SHIFT - 1}) "
-            "JOIN hub_searchdocument d ON d.post_id = p.id "
-            f"WHERE hub_search_fts MATCH %s {keys}AND {conditions} "
-            "ORDER BY hub_search_fts.rowid DESC LIMIT %s) "
-            "ORDER BY score DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
-        )
-        roots = [" " + word_root(t) for t in terms]
-        match = fts_query(terms, filters)
-        params = [*roots, match, *key_params, *params, CANDIDATES, limit + 1, offset]
+    keys, key_params = _key_range("hub_search_fts.rowid", low, high)
+    # Ranked like PostgreSQL's ts_rank (how often the words occur; no whole-index
+    # statistics, which bm25 would gather by reading every matching entry on each query).
+    counts = [
+        f"(length(d.body) - length(replace(d.body, %s, ''))) / {len(r) + 1}"
+        for r in map(word_root, terms)
+    ]
+    sql = (
+        "SELECT id FROM (SELECT p.id AS id, p.published_at AS published_at, "  # noqa: S608
+        f"{' + '.join(counts)} AS score FROM hub_search_fts "
+        f"JOIN publishing_post p ON p.id = (hub_search_fts.rowid & {KEY_SHIFT - 1}) "
+        "JOIN hub_searchdocument d ON d.post_id = p.id "
+        f"WHERE hub_search_fts MATCH %s {keys}AND {conditions} "
+        "ORDER BY hub_search_fts.rowid DESC LIMIT %s) "
+        "ORDER BY score DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
+    )
+    roots = [" " + word_root(t) for t in terms]
+    match = fts_query(terms, filters)
+    params = [*roots, match, *key_params, *params, CANDIDATES, limit + 1, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     return SearchHits(post_ids=ids[:limit], has_more=len(ids) > limit)
+
+
+# PostgreSQL first walks this many of the newest entries; when fewer than CANDIDATES of them
+# match (rare words, narrow filters) it asks the GIN indexes instead.
+PG_WINDOW = 20_000
+
+
+def _search_postgres(
+    force_id, terms, filters, conditions, params, low, high, *, limit, offset
+) -> SearchHits:
+    """The newest CANDIDATES matches, then ranked: two or three short queries.
+
+    Common words: walk the newest ``PG_WINDOW`` entries (the btree on ``sort_key``) and stop
+    at CANDIDATES matches. When fewer match there (rare words, narrow filters), the GIN
+    indexes find every match instead. Either way the same candidates, ranked the same.
+    """
+    words = " ".join(terms)
+    facets = _facet_tsquery(filters)
+    match = "d.vector @@ plainto_tsquery('english', %s)"
+    match_params: list = [words]
+    if facets:
+        match += " AND d.facet_vector @@ to_tsquery('simple', %s)"
+        match_params.append(facets)
+    keys, key_params = _key_range("sort_key", low, high)
+
+    def candidates(source: str, source_params: list, order: str) -> list[int]:
+        cursor.execute(
+            f"SELECT p.id FROM {source} JOIN publishing_post p ON p.id = d.post_id "  # noqa: S608
+            f"WHERE {match} AND {conditions} ORDER BY {order} LIMIT %s",
+            [*source_params, *match_params, *params, CANDIDATES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    with connection.cursor() as cursor:
+        if filters.author_id is not None or filters.account_ids:
+            # An officer's or a district's posts: walk them newest first (their own btree).
+            d_keys, d_key_params = _key_range("d.sort_key", low, high)
+            cursor.execute(
+                "SELECT p.id FROM (SELECT p.id, p.published_at FROM publishing_post p "  # noqa: S608
+                f"WHERE {conditions} ORDER BY p.published_at DESC, p.id DESC LIMIT %s) p "
+                "JOIN hub_searchdocument d ON d.post_id = p.id "
+                f"WHERE {match} {d_keys}ORDER BY p.published_at DESC, p.id DESC LIMIT %s",
+                [*params, PG_WINDOW, *match_params, *d_key_params, CANDIDATES],
+            )
+            found = [row[0] for row in cursor.fetchall()]
+        else:
+            found = candidates(
+                "(SELECT post_id, sort_key, vector, facet_vector "  # noqa: S608
+                f"FROM hub_searchdocument WHERE force_id = %s {keys}"
+                "ORDER BY sort_key DESC LIMIT %s) d",
+                [force_id, *key_params, PG_WINDOW],
+                "d.sort_key DESC",
+            )
+        if len(found) < CANDIDATES:
+            # "+ 0" is not the btree's order, so the planner starts from the GIN indexes.
+            found = candidates(
+                "(SELECT post_id, sort_key, vector, facet_vector "  # noqa: S608
+                f"FROM hub_searchdocument WHERE force_id = %s {keys}) d",
+                [force_id, *key_params],
+                "d.sort_key + 0 DESC",
+            )
+        if not found:
+            return SearchHits(post_ids=[], has_more=False)
+        cursor.execute(
+            "SELECT p.id FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id, "
+            "plainto_tsquery('english', %s) q WHERE d.post_id = ANY(%s) "
+            "ORDER BY ts_rank(d.vector, q) DESC, p.published_at DESC, p.id DESC "
+            "LIMIT %s OFFSET %s",
+            [words, found, limit + 1, offset],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return SearchHits(post_ids=ids[:limit], has_more=len(ids) > limit)
+
+
+def _facet_tsquery(filters: SearchFilters) -> str:
+    parts = []
+    if filters.account_ids:
+        parts.append("(" + " | ".join(f"a{int(a)}" for a in filters.account_ids) + ")")
+    if filters.author_id is not None:
+        parts.append(f"o{int(filters.author_id)}")
+    if filters.tag_id is not None:
+        parts.append(f"t{int(filters.tag_id)}")
+    return " & ".join(parts)
 
 
 def fts_query(terms: list[str], filters: SearchFilters) -> str:
