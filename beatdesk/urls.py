@@ -20,6 +20,8 @@ urlpatterns = [
 
 # Refusals: the friendly 403 page, and the audit event even when a transaction rolled it back.
 handler403 = "beatdesk.core.views.permission_denied"
+# Under a force, a missing page is shown in that force's hub layout.
+handler404 = "beatdesk.hub.views.page_not_found"
 
 if settings.SERVE_MEDIA:
     urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

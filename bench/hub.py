@@ -1,6 +1,7 @@
 """Benchmark the public hub: the production server alone, behind nginx, and nginx's ceiling.
 
     python bench/hub.py [--posts 100000] [--duration 10] [--connections 64]
+    python bench/hub.py --posts 1000000 --search-only [--database postgres] [--keep DIR]
 
 Seeds the demo force with N posts (spread over its accounts and officers, with tags and a
 search index), starts `python -m beatdesk serve` on a free loopback port, and measures with wrk
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,8 +170,40 @@ def environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
+RARE = ["goathland", "ampleforth", "hovingham", "rievaulx", "sheep", "heron", "kayak", "quarry"]
+
+
+def post_text(rng: random.Random) -> str:
+    words = rng.sample(WORDS, rng.randint(12, 40))
+    # A few words appear in about one post in 2,000: the "rare word" searches.
+    if rng.random() < 0.004:
+        words.insert(rng.randrange(len(words)), rng.choice(RARE))
+    return " ".join(words).capitalize() + "."
+
+
+PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/beatdesk_bench_hub"
+
+
+def postgres_database(url: str) -> str:
+    """Create the bench's PostgreSQL database when it does not exist; return its URL."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
 def seed(posts: int) -> dict:
-    """Demo force + N posts, bulk-inserted; returns the URLs to measure."""
+    """Demo force + N posts, inserted in bulk with the search index built after the load.
+
+    Rows are written with plain multi-row inserts (COPY on PostgreSQL), not model instances:
+    1,000,000 posts is four million rows. On SQLite the full-text triggers are dropped during
+    the load and the FTS5 index is rebuilt in one pass afterwards; on PostgreSQL the GIN index
+    is dropped and recreated. Posts are published in id order (as they are in life), over the
+    last year.
+    """
     import django
 
     django.setup()
@@ -182,9 +215,9 @@ def seed(posts: int) -> dict:
     call_command("collectstatic", "--noinput", verbosity=0)
     from beatdesk.core.demo import demo_loaded, load_demo
     from beatdesk.forces.models import Account, Force
-    from beatdesk.hub.models import SearchDocument, SearchState
+    from beatdesk.hub.models import SearchState
     from beatdesk.people.models import Membership, Officer
-    from beatdesk.publishing.models import Post, PostPart, Tag
+    from beatdesk.publishing.models import Post, Tag
 
     if not demo_loaded():
         load_demo()
@@ -200,59 +233,23 @@ def seed(posts: int) -> dict:
         )[0]
         for name in TAGS
     ]
-    rng = random.Random(42)
-    now = timezone.now()
     existing = Post.objects.filter(force=force).count()
     started = time.perf_counter()
-    batch = 5000
-    made = 0
-    through = Post.tags.through
-    while made + existing < posts:
-        size = min(batch, posts - made - existing)
-        rows, texts, chosen_tags = [], [], []
-        for _ in range(size):
-            account = rng.choice(accounts)
-            pool = members.get(account.district_id) or everyone
-            author = rng.choice(pool)
-            words = rng.sample(WORDS, rng.randint(12, 40))
-            text = " ".join(words).capitalize() + "."
-            rows.append(
-                Post(
-                    force=force,
-                    account=account,
-                    author=author,
-                    state=Post.State.PUBLISHED,
-                    signature="^" + author.initials,
-                    published_at=now - timedelta(seconds=rng.randint(60, 365 * 86400)),
-                    client_token=secrets.token_hex(8),
-                    is_urgent=False,
-                )
-            )
-            texts.append(text)
-            chosen_tags.append(rng.sample(tags, rng.randint(0, 2)))
-        with transaction.atomic():
-            created = Post.objects.bulk_create(rows)
-            if created[0].pk is None:  # backends that do not return ids
-                created = list(Post.objects.filter(force=force).order_by("-id")[:size])[::-1]
-            PostPart.objects.bulk_create(
-                PostPart(post=p, position=0, text=t) for p, t in zip(created, texts, strict=True)
-            )
-            through.objects.bulk_create(
-                through(post_id=p.pk, tag_id=t.pk)
-                for p, ts in zip(created, chosen_tags, strict=True)
-                for t in ts
-            )
-            SearchDocument.objects.bulk_create(
-                SearchDocument(
-                    post_id=p.pk,
-                    force_id=force.pk,
-                    version=p.updated_at,
-                    body=t + "\n" + " ".join(tag.name for tag in ts),
-                )
-                for p, t, ts in zip(created, texts, chosen_tags, strict=True)
-            )
-        made += size
-        print(f"  seeded {made + existing:,} posts", end="\r", flush=True)
+    if existing >= posts:
+        finish_postgres(connection)  # a load cut short still gets its index
+    else:
+        bulk_load(
+            connection,
+            transaction,
+            force,
+            accounts,
+            members,
+            everyone,
+            tags,
+            existing,
+            posts,
+            timezone.now(),
+        )
     newest = (
         Post.objects.filter(force=force)
         .order_by("-updated_at")
@@ -260,13 +257,6 @@ def seed(posts: int) -> dict:
         .first()
     )
     SearchState.objects.update_or_create(force=force, defaults={"indexed_through": newest})
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-            cursor.execute("INSERT INTO hub_search_fts(hub_search_fts) VALUES ('optimize')")
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     print(
         f"\n  {Post.objects.filter(force=force).count():,} posts ready "
         f"({time.perf_counter() - started:.0f} s)"
@@ -278,21 +268,224 @@ def seed(posts: int) -> dict:
         "search": f"/{FORCE}/search/?q=catalytic+converter",
         "feed": f"/{FORCE}/districts/york/feed/",
         "force_id": force.pk,
+        "officer_id": officer.pk,
+        "york_accounts": tuple(
+            a.pk for a in accounts if a.district_id and a.district.slug == "york"
+        ),
+        "tag_id": tags[0].pk,
     }
 
 
-def search_timings(force_id: int, rounds: int) -> tuple[float, float]:
-    """Uncached full-text searches in-process: p50 and p95 in milliseconds."""
+def bulk_load(
+    connection, transaction, force, accounts, members, everyone, tags, existing, posts, now
+) -> None:
+    import importlib
+
+    from beatdesk.hub.search import facet_words, normalized, sort_key
+
+    fulltext = importlib.import_module("beatdesk.hub.migrations.0003_search_sort_key_facets")
+    rng = random.Random(42 + existing)
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM publishing_post")
+        next_id = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM publishing_postpart")
+        next_part = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM publishing_post_tags")
+        next_link = cursor.fetchone()[0] + 1
+        # The index is built once, after the load.
+        if vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS hub_search_ai")
+            cursor.execute("PRAGMA synchronous = OFF")
+        else:
+            cursor.execute("DROP INDEX IF EXISTS hub_search_vector")
+    span = timedelta(days=365).total_seconds()
+    step = span / max(posts, 1)
+    post_cols = (
+        "id, force_id, account_id, author_id, state, signature, is_urgent, published_at, "
+        "created_at, updated_at, removal_reason, review_note, client_token"
+    )
+    batch = 20_000
+    made = existing
+    load_started = time.perf_counter()
+    while made < posts:
+        size = min(batch, posts - made)
+        post_rows, part_rows, link_rows, doc_rows = [], [], [], []
+        for k in range(made, made + size):
+            account = rng.choice(accounts)
+            author = rng.choice(members.get(account.district_id) or everyone)
+            when = now - timedelta(seconds=(posts - k) * step - rng.uniform(0, step * 0.9))
+            text = post_text(rng)
+            chosen = rng.sample(tags, rng.randint(0, 2))
+            post_rows.append(
+                (
+                    next_id,
+                    force.pk,
+                    account.pk,
+                    author.pk,
+                    "published",
+                    "^" + author.initials,
+                    False,
+                    when,
+                    when,
+                    when,
+                    "",
+                    "",
+                    f"bench{next_id}",
+                )
+            )
+            part_rows.append((next_part, next_id, 0, text))
+            next_part += 1
+            for tag in chosen:
+                link_rows.append((next_link, next_id, tag.pk))
+                next_link += 1
+            body = normalized(" ".join([text, *(tag.name for tag in chosen)]))
+            facets = facet_words(
+                force_id=force.pk,
+                account_id=account.pk,
+                author_id=author.pk,
+                tag_ids=[tag.pk for tag in chosen],
+            )
+            doc_rows.append((next_id, force.pk, when, body, sort_key(when, next_id), facets))
+            next_id += 1
+        with transaction.atomic():
+            tables = [
+                ("publishing_post", post_cols, post_rows),
+                ("publishing_postpart", "id, post_id, position, text", part_rows),
+                ("publishing_post_tags", "id, post_id, tag_id", link_rows),
+                (
+                    "hub_searchdocument",
+                    "post_id, force_id, version, body, sort_key, facets",
+                    doc_rows,
+                ),
+            ]
+            with connection.cursor() as cursor:
+                for table, cols, rows in tables:
+                    insert_rows(connection, cursor, table, cols, rows)
+        made += size
+        rate = (made - existing) / (time.perf_counter() - load_started)
+        print(f"  seeded {made:,} posts ({rate:,.0f}/s)", end="\r", flush=True)
+    print(f"\n  rows loaded in {time.perf_counter() - load_started:.0f} s; building the index")
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("INSERT INTO hub_search_fts(hub_search_fts) VALUES ('rebuild')")
+            cursor.execute(fulltext.SQLITE[1])  # the insert trigger again
+            cursor.execute("INSERT INTO hub_search_fts(hub_search_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+    finish_postgres(connection)
+
+
+def finish_postgres(connection) -> None:
+    """Sequences past the loaded ids, the GIN index (again), fresh statistics. Idempotent."""
+    import importlib
+
+    if connection.vendor != "postgresql":
+        return
+    gin = importlib.import_module("beatdesk.hub.migrations.0002_fulltext").POSTGRES[1]
+    with connection.cursor() as cursor:
+        for table in ("publishing_post", "publishing_postpart", "publishing_post_tags"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(gin.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+        cursor.execute("VACUUM ANALYZE")
+
+
+def insert_rows(connection, cursor, table: str, cols: str, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [tuple(adapt(v) if isinstance(v, datetime) else v for v in row) for row in rows]
+    marks = ", ".join(["%s"] * len(rows[0]))
+    cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+
+# (label, words, filters): common words (each in about a quarter of all posts), rare words,
+# two and three words, no match, and each filter.
+SEARCH_CASES = [
+    ("common", "burglary", {}),
+    ("common", "road", {}),
+    ("common", "car", {}),
+    ("two words", "catalytic converter", {}),
+    ("two words", "missing person", {}),
+    ("two words", "scam parcel", {}),
+    ("two words", "quad bike", {}),
+    ("three words", "shoplifting high street", {}),
+    ("rare", "goathland", {}),
+    ("rare", "heron kayak", {}),
+    ("rare", "ampleforth burglary", {}),
+    ("no match", "zebra", {}),
+    ("district", "burglary", {"district": True}),
+    ("officer", "dashcam footage", {"officer": True}),
+    ("topic", "fireworks park", {"topic": True}),
+    ("last week", "speeding village", {"days": 7}),
+    ("a month last spring", "flooding road", {"window": (300, 270)}),
+]
+
+
+def search_timings(urls: dict, rounds: int) -> dict:
+    """Uncached full-text searches in-process over SEARCH_CASES, page 1 and page 5.
+
+    Returns p50/p95 of wall time and of this process's CPU time (on PostgreSQL the server's
+    CPU is not included), in milliseconds, and the slowest case.
+    """
+    from django.utils import timezone
+
     from beatdesk.hub.search import SearchFilters, search_post_ids
 
-    samples = []
+    now = timezone.now()
+    cases = []
+    for label, text, spec in SEARCH_CASES:
+        since = until = None
+        if "days" in spec:
+            since = now - timedelta(days=spec["days"])
+        if "window" in spec:
+            since = now - timedelta(days=spec["window"][0])
+            until = now - timedelta(days=spec["window"][1])
+        filters = SearchFilters(
+            account_ids=urls["york_accounts"] if spec.get("district") else None,
+            author_id=urls["officer_id"] if spec.get("officer") else None,
+            tag_id=urls["tag_id"] if spec.get("topic") else None,
+            since=since,
+            until=until,
+        )
+        cases.append((label, text, filters))
+    walls, cpus, worst = [], [], {}
     for _ in range(rounds):
-        for text in SEARCHES:
-            t0 = time.perf_counter()
-            search_post_ids(force_id=force_id, text=text, filters=SearchFilters(), limit=20)
-            samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+        for label, text, filters in cases:
+            for offset in (0, 80):
+                w0, c0 = time.perf_counter(), time.process_time()
+                search_post_ids(
+                    force_id=urls["force_id"], text=text, filters=filters, limit=20, offset=offset
+                )
+                wall = (time.perf_counter() - w0) * 1000
+                walls.append(wall)
+                cpus.append((time.process_time() - c0) * 1000)
+                name = f"{label}: {text!r} offset {offset}"
+                worst[name] = max(worst.get(name, 0.0), wall)
+    walls.sort()
+    cpus.sort()
+
+    def p95(xs):
+        return xs[max(0, int(len(xs) * 0.95) - 1)]
+
+    slowest = max(worst, key=worst.get)
+    return {
+        "p50": statistics.median(walls),
+        "p95": p95(walls),
+        "cpu_p50": statistics.median(cpus),
+        "cpu_p95": p95(cpus),
+        "max": walls[-1],
+        "slowest": f"{slowest} ({worst[slowest]:.1f} ms)",
+        "n": len(walls),
+    }
 
 
 def wait_for(url: str, timeout: float = 30.0) -> None:
@@ -374,10 +567,26 @@ def main() -> None:
     parser.add_argument(
         "--keep", help="use and keep this data folder (posts already there are not seeded again)"
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="postgres: BENCH_DATABASE_URL, or the local server's beatdesk_bench_hub database "
+        "(created when missing, kept between runs like --keep)",
+    )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="seed and time searches in-process; skip the servers and wrk",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the search cases")
     args = parser.parse_args()
-    for tool in ("wrk", "nginx"):
-        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
-            raise SystemExit(f"{tool} is missing: apt-get install -y wrk nginx")
+    if not args.search_only:
+        for tool in ("wrk", "nginx"):
+            if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+                raise SystemExit(f"{tool} is missing: apt-get install -y wrk nginx")
+    if args.database == "postgres" and not os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["BENCH_DATABASE_URL"] = postgres_database(PG_BENCH_URL)
 
     work = Path(tempfile.mkdtemp(prefix="beatdesk-bench-"))
     data_dir = Path(args.keep).resolve() if args.keep else work / "data"
@@ -385,12 +594,27 @@ def main() -> None:
     env = environment(data_dir)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    print(f"Seeding {args.posts:,} posts into the demo force")
+    print(f"Seeding {args.posts:,} posts into the demo force ({args.database})")
     urls = seed(args.posts)
-    search_p50, search_p95 = search_timings(urls["force_id"], rounds=5)
+    timings = search_timings(urls, rounds=args.rounds)
+    search_p50, search_p95 = timings["p50"], timings["p95"]
     print(
-        f"uncached search over {args.posts:,} posts: p50 {search_p50:.2f} ms, p95 {search_p95:.2f} ms"
+        f"uncached search over {args.posts:,} posts ({timings['n']} searches, "
+        f"{len(SEARCH_CASES)} cases, pages 1 and 5): wall p50 {search_p50:.2f} ms, "
+        f"p95 {search_p95:.2f} ms, max {timings['max']:.2f} ms; CPU p50 "
+        f"{timings['cpu_p50']:.2f} ms, p95 {timings['cpu_p95']:.2f} ms; slowest "
+        f"{timings['slowest']}"
     )
+    if args.search_only:
+        shutil.rmtree(work, ignore_errors=True)
+        print(
+            f"RESULT posts={args.posts} database={args.database} "
+            f"search_uncached_p50_ms={search_p50:.2f} search_uncached_p95_ms={search_p95:.2f} "
+            f"search_cpu_p50_ms={timings['cpu_p50']:.2f} "
+            f"search_cpu_p95_ms={timings['cpu_p95']:.2f} "
+            f"search_max_ms={timings['max']:.2f} load_avg={os.getloadavg()[0]:.1f}"
+        )
+        return
 
     app_port, proxy_port, static_port = free_port(), free_port(), free_port()
     serve = ["python", "-m", "beatdesk", "serve", "--host", "127.0.0.1", "--port", str(app_port)]
@@ -500,6 +724,7 @@ def main() -> None:
             for name in ("district", "officer", "search", "feed", "bare", "nginx", "static")
         )
         + f" search_uncached_p50_ms={search_p50:.2f} search_uncached_p95_ms={search_p95:.2f}"
+        f" search_cpu_p95_ms={timings['cpu_p95']:.2f}"
         f" app_static_ratio={app_ratio:.3f} nginx_static_ratio={nginx_ratio:.3f}"
         f" app_bare_ratio={bare_ratio:.3f} load_avg={os.getloadavg()[0]:.1f}"
         f" takedown_visible_s={stale:.2f}"

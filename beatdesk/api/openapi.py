@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from beatdesk.hub.search import CANDIDATES
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 URL = {"type": "string", "format": "uri"}
 
@@ -293,10 +295,23 @@ DOCUMENT = {
             [FORCE_SLUG, _path_param("officer_slug")],
         ),
         "/forces/{force_slug}/posts/": _get(
-            "Public posts, newest first, with optional filters.",
+            "Public posts, newest first, with optional filters; with `q`, the posts matching "
+            "those words, best match first.",
             "PostList",
             [
                 FORCE_SLUG,
+                {
+                    "name": "q",
+                    "in": "query",
+                    "schema": {"type": "string", "maxLength": 200},
+                    "description": (
+                        "Full-text search, as the hub's search page: every word must appear "
+                        "(English stemming; words such as “the” are ignored). Results are "
+                        "ranked by how often the words appear, newest first among equals, "
+                        f"within the newest {CANDIDATES} matches; the filters narrow them. "
+                        "Follow `next` for more."
+                    ),
+                },
                 {"name": "district", "in": "query", "schema": {"type": "string"}},
                 {"name": "officer", "in": "query", "schema": {"type": "string"}},
                 {"name": "topic", "in": "query", "schema": {"type": "string"}},

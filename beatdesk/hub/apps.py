@@ -9,3 +9,6 @@ class HubConfig(AppConfig):
         from beatdesk.core.apps import load_app_modules
 
         load_app_modules(self)
+        from beatdesk.hub.generation import connect
+
+        connect()

@@ -1,17 +1,20 @@
 """Rendered hub pages, cached by the force's content version.
 
-A force's content version is the newest ``Post.updated_at`` among its posts: every publish,
-edit, deletion and takedown saves the post, so the version moves and every page of that force
-gets a new cache key at once. Nothing has to be invalidated by hand.
+A force's content version is the newest ``Post.updated_at`` among its posts (every publish,
+edit, deletion and takedown saves the post) together with its hub generation, which every
+other change a page shows moves (an officer's bio, a district's places, a Q&A session; see
+``hub/generation.py``). When either moves, every page of that force gets a new cache key at
+once. Nothing has to be invalidated by hand.
 
 Each web process remembers (force slug -> id, version) for ``HUB_FRESHNESS_SECONDS`` (a
 quarter of a second by default), so under load a process asks the database about once per
 interval instead of once per request, and a change shows within that interval. Pages live in
 Django's cache (per process by default; shared when ``BEATDESK_CACHE_URL`` names Redis) for
-``HUB_PAGE_SECONDS`` at most, which bounds how long a change that does not touch a post (an
-officer's new bio, a renamed district) takes to show.
+``HUB_PAGE_SECONDS`` at most (a safety net: something no receiver covers, such as a Q&A
+session's end time passing, shows within it).
 
-Responses carry an ETag (a hash of the bytes) and Last-Modified (the content version), answer
+Responses carry an ETag (a hash of the bytes) and Last-Modified (the later of the newest post
+change and the newest other change), answer
 conditional requests with 304, and say ``Cache-Control: public, max-age=0, s-maxage=1``:
 browsers revalidate every time, a shared cache (the documented nginx micro-cache) may keep a
 page for one second.
@@ -36,6 +39,7 @@ from django.utils.http import http_date
 
 from beatdesk.forces.models import Force
 from beatdesk.forces.selectors import force_by_slug
+from beatdesk.hub.models import HubGeneration
 from beatdesk.publishing.models import Post
 
 CACHE_CONTROL = "public, max-age=0, s-maxage=1"
@@ -59,11 +63,19 @@ def page_seconds() -> int:
 @dataclass(frozen=True)
 class ForceVersion:
     force_id: int
-    version: datetime | None
+    version: datetime | None  # newest Post.updated_at
+    generation: int = 0  # HubGeneration.generation
+    changed_at: datetime | None = None  # HubGeneration.changed_at
 
     @property
     def token(self) -> str:
-        return str(int(self.version.timestamp() * 1_000_000)) if self.version else "0"
+        posts = str(int(self.version.timestamp() * 1_000_000)) if self.version else "0"
+        return f"{posts}.{self.generation}"
+
+    @property
+    def last_modified(self) -> datetime | None:
+        stamps = [s for s in (self.version, self.changed_at) if s is not None]
+        return max(stamps) if stamps else None
 
 
 _memo: dict[str, tuple[float, ForceVersion | None]] = {}
@@ -83,16 +95,21 @@ def force_version(slug: str) -> ForceVersion | None:
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
+    generation = HubGeneration.objects.filter(force_id=OuterRef("pk"))
     row = (
         Force.objects.filter(slug=slug, is_active=True)
-        .annotate(version=Subquery(newest))
-        .values_list("pk", "version")
+        .annotate(
+            version=Subquery(newest),
+            generation=Subquery(generation.values("generation")[:1]),
+            changed_at=Subquery(generation.values("changed_at")[:1]),
+        )
+        .values_list("pk", "version", "generation", "changed_at")
         .first()
     )
     if row is None:
         # Not remembered: any path's first segment lands here, and the memo must stay small.
         return None
-    value = ForceVersion(force_id=row[0], version=row[1])
+    value = ForceVersion(force_id=row[0], version=row[1], generation=row[2] or 0, changed_at=row[3])
     with _memo_lock:
         _memo[slug] = (now, value)
     return value
@@ -123,7 +140,8 @@ def _respond(request: HttpRequest, page: CachedPage, fv: ForceVersion) -> HttpRe
     # Marks a public page for the WSGI fast path (hub/fastpath.py), with the version it shows.
     response["X-Hub-Version"] = fv.token
     # HTTP dates have whole seconds; a finer value would never compare equal.
-    last_modified = int(fv.version.timestamp()) if fv.version else None
+    stamp = fv.last_modified
+    last_modified = int(stamp.timestamp()) if stamp else None
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     conditional = get_conditional_response(

@@ -3,9 +3,10 @@
 During a major incident thousands of people load the same few pages. Django's request cycle
 (middleware, URL resolution, the view) costs about a millisecond even when the page itself comes
 from the cache; this layer costs a few microseconds. It keeps, per process, the exact bytes
-and headers Django sent for a hub page, keyed by the force's content version (``hub/cache.py``)
+and headers Django sent for a hub page, keyed by the force's content version and hub generation (``hub/cache.py``)
 and everything the page can depend on: scheme, host, path and query. When a post is published,
-edited or removed the version moves and the next request goes through Django again; any entry
+edited or removed, or an officer, district or session changes, the key moves and the next
+request goes through Django again; any entry
 older than ``HUB_FAST_PATH_SECONDS`` (10) is refreshed from Django too.
 
 What it never does:
@@ -59,8 +60,8 @@ class HubFastPath:
         if key is None:
             return self.app(environ, start_response)
         stored = self.store.get(key)
-        # Kept briefly even when no post changed: a page also shows officers, districts and
-        # Q&A sessions, which do not move the content version.
+        # Kept at most max_age() even when nothing moved the version (a safety net: what a
+        # page shows besides posts moves the hub generation, part of the key).
         if stored is None or time.monotonic() - stored.stored_at > self.max_age():
             return self.fill(key, environ, start_response)
         return self.answer(stored, environ, start_response)

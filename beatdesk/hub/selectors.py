@@ -298,3 +298,56 @@ def area_lookup(*, force: Force, query: str) -> AreaResult:
         ),
         suggestions=tuple(District.objects.filter(force=force)),
     )
+
+
+# --- Full-text search ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[Post]
+    has_more: bool
+
+
+def posts_search(
+    *,
+    force: Force,
+    text: str,
+    district: District | None = None,
+    officer: Officer | None = None,
+    tag: Tag | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> SearchPage:
+    """Public posts matching the words, best first (``hub/search.py``), for the hub and the API.
+
+    Brings the index up to date first when posts changed since it last caught up (a little of
+    it: the ``hub.search_sync`` job does the rest).
+    """
+    from beatdesk.hub.cache import force_version
+    from beatdesk.hub.search import SearchFilters, search_post_ids, sync_index
+
+    fv = force_version(force.slug)
+    sync_index(force.pk, through=fv.version if fv else None, max_batches=2)
+    account_ids = None
+    if district is not None:
+        account_ids = tuple(a.pk for a in district_accounts(district=district))
+    hits = search_post_ids(
+        force_id=force.pk,
+        text=text,
+        filters=SearchFilters(
+            account_ids=account_ids,
+            author_id=officer.pk if officer else None,
+            tag_id=tag.pk if tag else None,
+            since=since,
+            until=until,
+        ),
+        limit=max(1, min(limit, MAX_PAGE_SIZE)),
+        offset=max(0, offset),
+    )
+    by_id = {p.pk: p for p in public_posts(force=force).filter(pk__in=hits.post_ids)}
+    return SearchPage(
+        items=[by_id[pk] for pk in hits.post_ids if pk in by_id], has_more=hits.has_more
+    )

@@ -6,7 +6,9 @@ rendered page is the same for every reader and can be cached (``hub/cache.py``).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,14 +18,52 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from beatdesk.forces.models import Force
-from beatdesk.forces.selectors import active_forces
+from beatdesk.forces.selectors import active_forces, force_by_slug
 from beatdesk.hub import selectors
-from beatdesk.hub.cache import force_version, hub_page
-from beatdesk.hub.search import SearchFilters, query_terms, search_post_ids, sync_index
+from beatdesk.hub.cache import hub_page
+from beatdesk.hub.search import query_terms
 from beatdesk.people.selectors import team_of_district
 
 SEARCH_PAGE_SIZE = 20
-SEARCH_MAX_PAGES = 50
+SEARCH_MAX_PAGES = 25
+
+
+NOT_FOUND_MESSAGES = {
+    "district": "There is no district at this address.",
+    "officer": "There is no officer at this address.",
+    "topic": "There is no topic at this address.",
+    "post": "This post does not exist or has been removed.",
+}
+
+
+def hub_view(kind: str | None = None) -> Callable[[Callable], Callable]:
+    """``hub_page``, and a 404 in the hub's own layout when the thing asked for is not there."""
+
+    def decorate(view: Callable) -> Callable:
+        cached = hub_page(view)
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, force_slug: str, **kwargs) -> HttpResponse:
+            try:
+                return cached(request, force_slug=force_slug, **kwargs)
+            except Http404:
+                force = force_by_slug(force_slug)
+                if force is None:
+                    raise
+                return not_found(request, force, kind)
+
+        return wrapped
+
+    return decorate
+
+
+def not_found(request: HttpRequest, force: Force, kind: str | None = None) -> HttpResponse:
+    message = NOT_FOUND_MESSAGES.get(kind or "", "There is no page at this address.")
+    response = render_page(
+        "hub/not_found.html", base_context(request, force, message=message), status=404
+    )
+    response["Cache-Control"] = "public, max-age=0, s-maxage=1"
+    return response
 
 
 def render_page(template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -60,7 +100,7 @@ def upcoming_sessions(force: Force) -> list:
     return list(upcoming(force=force, limit=3)) if upcoming else []
 
 
-@hub_page
+@hub_view()
 def force_home(request: HttpRequest, force: Force) -> HttpResponse:
     page = selectors.posts_latest(force=force, cursor=request.GET.get("after"), limit=10)
     return render_page(
@@ -79,7 +119,7 @@ def force_home(request: HttpRequest, force: Force) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view()
 def area(request: HttpRequest, force: Force) -> HttpResponse:
     query = request.GET.get("q", "")
     result = selectors.area_lookup(force=force, query=query)
@@ -96,7 +136,7 @@ def area(request: HttpRequest, force: Force) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view("district")
 def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResponse:
     found = selectors.district_by_slug(force=force, slug=district_slug)
     if found is None:
@@ -127,7 +167,7 @@ def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResp
     )
 
 
-@hub_page
+@hub_view("officer")
 def officer(request: HttpRequest, force: Force, officer_slug: str) -> HttpResponse:
     found = selectors.officer_by_slug(force=force, slug=officer_slug)
     if found is None:
@@ -147,7 +187,7 @@ def officer(request: HttpRequest, force: Force, officer_slug: str) -> HttpRespon
     )
 
 
-@hub_page
+@hub_view("topic")
 def topic(request: HttpRequest, force: Force, tag_slug: str) -> HttpResponse:
     tag = selectors.tag_by_slug(force=force, slug=tag_slug)
     if tag is None:
@@ -166,7 +206,7 @@ def topic(request: HttpRequest, force: Force, tag_slug: str) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view("post")
 def post(request: HttpRequest, force: Force, post_id: int) -> HttpResponse:
     found = selectors.post_public(force=force, post_id=post_id)
     if found is None:
@@ -187,7 +227,7 @@ def post(request: HttpRequest, force: Force, post_id: int) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view()
 def search(request: HttpRequest, force: Force) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     errors: list[str] = []
@@ -212,29 +252,19 @@ def search(request: HttpRequest, force: Force) -> HttpResponse:
         errors.append("Search for at least one word other than “the”, “and” and the like.")
         searched = False
     if searched:
-        fv = force_version(force.slug)
-        sync_index(force.pk, through=fv.version if fv else None, max_batches=2)
-        account_ids = None
-        if chosen["district"] is not None:
-            account_ids = tuple(
-                a.pk for a in selectors.district_accounts(district=chosen["district"])
-            )
-        hits = search_post_ids(
-            force_id=force.pk,
+        found = selectors.posts_search(
+            force=force,
             text=text,
-            filters=SearchFilters(
-                account_ids=account_ids,
-                author_id=chosen["officer"].pk if chosen["officer"] else None,
-                tag_id=chosen["topic"].pk if chosen["topic"] else None,
-                since=datetime.combine(since, time.min, tzinfo=UTC) if since else None,
-                until=datetime.combine(until, time.max, tzinfo=UTC) if until else None,
-            ),
+            district=chosen["district"],
+            officer=chosen["officer"],
+            tag=chosen["topic"],
+            since=day_start(since, force) if since else None,
+            until=day_start(until + timedelta(days=1), force) if until else None,
             limit=SEARCH_PAGE_SIZE,
             offset=(number - 1) * SEARCH_PAGE_SIZE,
         )
-        by_id = {p.pk: p for p in selectors.public_posts(force=force).filter(pk__in=hits.post_ids)}
-        posts = [by_id[pk] for pk in hits.post_ids if pk in by_id]
-        has_more = hits.has_more and number < SEARCH_MAX_PAGES
+        posts = found.items
+        has_more = found.has_more and number < SEARCH_MAX_PAGES
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render_page(
         "hub/search.html",
@@ -260,7 +290,7 @@ def search(request: HttpRequest, force: Force) -> HttpResponse:
     )
 
 
-@hub_page
+@hub_view()
 def accessibility(request: HttpRequest, force: Force) -> HttpResponse:
     return render_page("hub/accessibility.html", base_context(request, force))
 
@@ -270,6 +300,11 @@ def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
         return None
     params = {k: v for k, v in request.GET.items() if k != "after"}
     return "?" + urlencode({**params, "after": cursor})
+
+
+def day_start(day: date, force: Force) -> datetime:
+    """Midnight at the start of ``day`` in the force's time zone (dates on pages are local)."""
+    return datetime.combine(day, time.min, tzinfo=force.policy.zone)
 
 
 def _choose(options, slug: str | None):
@@ -286,3 +321,14 @@ def _parse_date(raw: str | None, label: str, errors: list[str]) -> date | None:
     except ValueError:
         errors.append(f"{label} date must be a date such as 2026-03-31.")
         return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 404: in the hub's layout for any address under a force, Django's otherwise."""
+    slug = request.path.strip("/").split("/", 1)[0]
+    force = force_by_slug(slug) if slug else None
+    if force is None:
+        from django.views.defaults import page_not_found as default
+
+        return default(request, exception)
+    return not_found(request, force)

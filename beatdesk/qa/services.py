@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from beatdesk.audit.services import audit_record
 from beatdesk.core.permissions import require
 from beatdesk.forces.models import Account, Force
+from beatdesk.hub.generation import content_changed
 from beatdesk.people.models import Officer
 from beatdesk.people.signatures import signature_for
 from beatdesk.qa import similarity
@@ -328,6 +329,8 @@ def session_close(*, actor: Officer | None, session: Session, now: datetime | No
         if not won:
             return False
         session.closed_at = now
+        # The force home lists upcoming sessions; update() sends no signal.
+        content_changed(session.force_id)
         audit_record(
             actor=actor,
             action="qa.session.close",

@@ -151,3 +151,37 @@ def test_rate_limit_counts_the_address_the_local_proxy_forwarded(client, force, 
     for _ in range(2):
         check(client.get(f"{BASE}/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.3"))
     check(client.get(f"{BASE}/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.4"), 429)
+
+
+def test_posts_search_with_q_is_ranked_filtered_and_paged(
+    client, force, account, officer_york, officer_scarborough
+):
+    for n in range(5):
+        create_post(account=account("york"), author=officer_york, texts=[f"Bike theft {n}"])
+    strong = create_post(
+        account=account("york"), author=officer_york, texts=["Bike theft: three bike thefts"]
+    )
+    create_post(
+        account=account("scarborough"), author=officer_scarborough, texts=["Beach bike patrol"]
+    )
+    create_post(account=account("york"), author=officer_york, texts=["Nothing to do with it"])
+    first = check(client.get(f"{BASE}/posts/", {"q": "bike theft", "limit": 2}), schema="PostList")
+    assert first["items"][0]["id"] == strong.pk and len(first["items"]) == 2 and first["next"]
+    seen = [p["id"] for p in first["items"]]
+    page = first
+    while page["next"]:
+        page = check(client.get(page["next"]))
+        seen += [p["id"] for p in page["items"]]
+    assert len(seen) == len(set(seen)) == 6
+    bikes = check(client.get(f"{BASE}/posts/", {"q": "bikes", "district": "scarborough"}))
+    assert [p["parts"][0]["text"] for p in bikes["items"]] == ["Beach bike patrol"]
+    assert check(client.get(f"{BASE}/posts/", {"q": "unicorns"}))["items"] == []
+    list_cursor = check(client.get(f"{BASE}/posts/", {"limit": 1}))["next"].split("cursor=")[1]
+    check(client.get(f"{BASE}/posts/", {"q": "bike", "cursor": list_cursor}), status=400)
+    check(client.get(f"{BASE}/posts/", {"q": "the"}), status=400)
+
+
+def test_openapi_documents_the_search_parameter(client):
+    document = client.get("/api/v1/openapi.json").json()
+    params = document["paths"]["/forces/{force_slug}/posts/"]["get"]["parameters"]
+    assert any(p.get("name") == "q" and p["in"] == "query" for p in params)

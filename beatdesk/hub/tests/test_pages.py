@@ -230,3 +230,37 @@ def test_urgent_notices_are_pinned_for_three_days(
     )
     html = body(client.get("/north-yorkshire/"))
     assert 'id="urgent-heading"' not in html and "Old flood warning" in html
+
+
+@pytest.mark.parametrize(
+    "path,message",
+    [
+        ("/north-yorkshire/districts/atlantis/", "There is no district at this address."),
+        ("/north-yorkshire/officers/nobody/", "There is no officer at this address."),
+        ("/north-yorkshire/topics/unicorns/", "There is no topic at this address."),
+        ("/north-yorkshire/posts/999999/", "This post does not exist or has been removed."),
+        ("/north-yorkshire/no-such-page/", "There is no page at this address."),
+    ],
+)
+def test_missing_things_under_a_force_get_the_hubs_404_page(client, force, path, message):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert message in html and "<h1>Page not found</h1>" in html
+    assert 'href="/north-yorkshire/"' in html
+    assert 'action="/north-yorkshire/area/"' in html and 'action="/north-yorkshire/search/"' in html
+    assert "North Yorkshire Police" in html  # the force's own header
+    assert "X-Hub-Version" not in response  # never kept by the fast path
+
+
+def test_a_removed_post_is_a_404_in_the_hub_layout(client, force, account, officer_york):
+    post = create_post(account=account("york"), author=officer_york)
+    set_state(post, Post.State.TAKEN_DOWN)
+    response = client.get(f"/north-yorkshire/posts/{post.pk}/")
+    assert response.status_code == 404 and "Find your area" in response.content.decode()
+
+
+def test_outside_any_force_the_404_is_the_sites(client, force):
+    response = client.get("/nowhere/at/all/")
+    assert response.status_code == 404
+    assert "Find your area" not in response.content.decode()

@@ -181,3 +181,36 @@ def test_a_bounded_sync_makes_progress_and_the_job_finishes_it(
     assert len(ids(force, "cycle")) == 2
     assert run_due(only={"hub.search_sync"}) == 3
     assert len(ids(force, "cycle")) == 5
+
+
+def test_search_dates_are_days_in_the_forces_time_zone(client, force, account, officer_york):
+    from datetime import UTC, datetime
+
+    # 15 July 2026, 00:30 in London (summer time) is still 14 July in UTC.
+    after_midnight = create_post(
+        account=account("york"),
+        author=officer_york,
+        texts=["Lamp post damaged after midnight"],
+        published_at=datetime(2026, 7, 14, 23, 30, tzinfo=UTC),
+    )
+    # 14 July, 23:50 in London.
+    before_midnight = create_post(
+        account=account("york"),
+        author=officer_york,
+        texts=["Lamp post damaged before midnight"],
+        published_at=datetime(2026, 7, 14, 22, 50, tzinfo=UTC),
+    )
+    assert force.policy.time_zone == "Europe/London"
+
+    def found(**dates):
+        html = client.get("/north-yorkshire/search/", {"q": "lamp", **dates}).content.decode()
+        return {
+            p
+            for p, text in ((after_midnight, "after midnight"), (before_midnight, "before"))
+            if f"Lamp post damaged {text}" in html
+        }
+
+    assert found(**{"from": "2026-07-15", "to": "2026-07-15"}) == {after_midnight}
+    assert found(**{"from": "2026-07-14", "to": "2026-07-14"}) == {before_midnight}
+    assert found(**{"to": "2026-07-14"}) == {before_midnight}
+    assert found(**{"from": "2026-07-15"}) == {after_midnight}
