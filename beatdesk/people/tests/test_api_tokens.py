@@ -65,6 +65,8 @@ def test_an_officer_makes_a_token_and_posts_with_it(force, officer_york):
 
     # The security page lists it, without its secret.
     page = client.get(reverse("people:security")).content.decode()
+    assert page.count('id="api-tokens"') == 1
+    assert re.search(r"<title>Sign-in security[^<]*</title>", page)
     assert "Phone shortcut" in page and f"bd_{stored.prefix}_" in page and secret not in page
 
 
