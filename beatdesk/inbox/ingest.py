@@ -25,6 +25,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from beatdesk.audit.services import audit_record
@@ -48,6 +49,36 @@ _CLOSED = (Conversation.Status.RESOLVED, Conversation.Status.SPAM)
 
 def _clip(value: str | None, size: int) -> str:
     return (value or "")[:size]
+
+
+_TEMPLATES: dict[type, tuple[dict, list]] = {}
+
+
+def _row(model, values: dict, related: dict):
+    """A new, unsaved ``model`` instance from values by attname (other fields at their
+    defaults) and related objects already in hand, without ``Model.__init__``'s work field by
+    field: ingestion builds one or two per message. Nothing listens to these models' init."""
+    found = _TEMPLATES.get(model)
+    if found is None:
+        fields = list(model._meta.concrete_fields)
+        fresh = [f for f in fields if f.has_default() and callable(f.default)]
+        found = _TEMPLATES[model] = (
+            {f.attname: f.get_default() for f in fields if f not in fresh},
+            fresh,
+        )
+    template, fresh = found
+    obj = model.__new__(model)
+    state = obj.__dict__
+    state.update(template)
+    for field in fresh:
+        state[field.attname] = field.get_default()
+    state.update(values)
+    obj._state = ModelState()
+    cache = obj._state.fields_cache
+    for name, value in related.items():
+        state[f"{name}_id"] = value.pk if value is not None else None
+        cache[name] = value
+    return obj
 
 
 def _target(policy: Policy, since: datetime, priority: str) -> datetime | None:
@@ -180,49 +211,52 @@ def _prepare(
     result = classify(text, context)
     priority = "urgent" if result.is_emergency else result.priority
     district_id = data.district_ids.get(result.district or "") or home_district_id
-    message = Message(
-        force=force,
-        channel=channel,
-        account=account,
-        kind=kind,
-        network_id=_clip(network_id, 200),
-        in_reply_to=_clip(in_reply_to, 200),
-        text=text,
-        raw_html=raw_html or "",
-        author_handle=_clip(author_handle, 200),
-        author_name=_clip(author_name, 200),
-        sender_email=_clip(sender_email, 254),
-        category=result.category,
-        priority=priority,
-        district_id=district_id,
-        reasons=list(result.reasons),
-        is_emergency=result.is_emergency,
-        received_at=received_at,
+    message = _row(
+        Message,
+        {
+            "kind": kind,
+            "network_id": _clip(network_id, 200),
+            "in_reply_to": _clip(in_reply_to, 200),
+            "text": text,
+            "raw_html": raw_html or "",
+            "author_handle": _clip(author_handle, 200),
+            "author_name": _clip(author_name, 200),
+            "sender_email": _clip(sender_email, 254),
+            "category": result.category,
+            "priority": priority,
+            "district_id": district_id,
+            "reasons": list(result.reasons),
+            "is_emergency": result.is_emergency,
+            "received_at": received_at,
+        },
+        {"force": force, "channel": channel, "account": account},
     )
     return _Prepared(message=message)
 
 
 def _new_conversation(message: Message, policy: Policy, post_id: int | None = None) -> Conversation:
-    return Conversation(
-        force_id=message.force_id,
-        account=message.account,
-        channel=message.channel,
-        district_id=message.district_id,
-        post_id=post_id,
-        is_private=message.kind in Message.PRIVATE_KINDS,
-        author_handle=message.author_handle,
-        author_name=message.author_name,
-        contact_email=message.sender_email,
-        preview=message.text[:200],
-        status=Conversation.Status.NEW,
-        priority=message.priority,
-        priority_rank=PRIORITY_RANK[message.priority],
-        category=message.category,
-        is_emergency=message.is_emergency,
-        opened_at=message.received_at,
-        last_message_at=message.received_at,
-        awaiting_since=message.received_at,
-        target_at=_target(policy, message.received_at, message.priority),
+    return _row(
+        Conversation,
+        {
+            "force_id": message.force_id,
+            "district_id": message.district_id,
+            "post_id": post_id,
+            "is_private": message.kind in Message.PRIVATE_KINDS,
+            "author_handle": message.author_handle,
+            "author_name": message.author_name,
+            "contact_email": message.sender_email,
+            "preview": message.text[:200],
+            "status": Conversation.Status.NEW,
+            "priority": message.priority,
+            "priority_rank": PRIORITY_RANK[message.priority],
+            "category": message.category,
+            "is_emergency": message.is_emergency,
+            "opened_at": message.received_at,
+            "last_message_at": message.received_at,
+            "awaiting_since": message.received_at,
+            "target_at": _target(policy, message.received_at, message.priority),
+        },
+        {"account": message.account, "channel": message.channel},
     )
 
 
@@ -263,27 +297,31 @@ def _after_store(
         _send_emergency_guidance(message=message, conversation=conversation, policy=policy)
 
 
-def _qa_questions(force: Force, messages: list[Message]) -> None:
-    """Q&A: during an open session, a mention or its hashtag also becomes a question. One query
-    finds the accounts with a session still open; only their messages are looked at further."""
+def _accounts_in_sessions(force: Force, messages: list[Message]) -> set[int]:
+    """Of these messages' accounts, those with a Q&A session still open (one query): only their
+    messages can become questions."""
     from beatdesk.qa.models import Session
-    from beatdesk.qa.services import question_from_message
 
     candidates = [m for m in messages if m.account_id is not None]
     if not candidates:
-        return
-    earliest = min(m.received_at for m in candidates)
-    with_sessions = set(
+        return set()
+    return set(
         Session.accounts.through.objects.filter(
             session__force_id=force.pk,
             session__closed_at__isnull=True,
             session__cancelled_at__isnull=True,
-            session__ends_at__gt=earliest,
+            session__ends_at__gt=min(m.received_at for m in candidates),
             account_id__in={m.account_id for m in candidates},
         ).values_list("account_id", flat=True)
     )
-    for message in candidates:
-        if message.account_id in with_sessions:
+
+
+def _qa_questions(messages: list[Message], in_sessions: set[int]) -> None:
+    """Q&A: during an open session, a mention or its hashtag also becomes a question."""
+    from beatdesk.qa.services import question_from_message
+
+    for message in messages:
+        if message.account_id in in_sessions:
             question_from_message(message)
 
 
@@ -294,9 +332,13 @@ def _stored_copies(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Message]
     found = {}
     # ``network_id`` is never empty here; saying so lets the database use the partial unique
     # index on (channel, network id).
-    for message in Message.objects.filter(
-        channel_id__in={c for c, _ in keys}, network_id__in={n for _, n in keys}
-    ).exclude(network_id=""):
+    for message in (
+        Message.objects.filter(
+            channel_id__in={c for c, _ in keys}, network_id__in={n for _, n in keys}
+        )
+        .exclude(network_id="")
+        .order_by()
+    ):
         key = (message.channel_id, message.network_id)
         if key in keys:
             message.was_duplicate = True
@@ -375,13 +417,14 @@ def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
             first_of[key] = index
         todo.append(index)
 
+    in_sessions = _accounts_in_sessions(force, [prepared[i].message for i in todo])
     urgent = _emergencies_first(prepared, todo, first_of)
     if urgent:
-        _store(force, data, prepared, urgent, results)
+        _store(force, data, in_sessions, prepared, urgent, results)
         chosen = set(urgent)
         todo = [index for index in todo if index not in chosen]
     if todo:
-        _store(force, data, prepared, todo, results)
+        _store(force, data, in_sessions, prepared, todo, results)
     for index, first in copies.items():
         duplicate = copy.copy(results[first])
         duplicate.was_duplicate = True
@@ -412,6 +455,7 @@ def _emergencies_first(
 def _store(
     force: Force,
     data: ForceTriageData,
+    in_sessions: set[int],
     prepared: list[_Prepared],
     indexes: list[int],
     results: list[Message | None],
@@ -422,7 +466,7 @@ def _store(
     for attempt in range(STORE_ATTEMPTS):
         batch = [prepared[i] for i in indexes]
         try:
-            messages = _store_batch(batch, force, data)
+            messages = _store_batch(batch, force, data, in_sessions)
         except IntegrityError:
             for item in batch:
                 item.message.pk = None
@@ -448,7 +492,9 @@ def _store(
         return
 
 
-def _store_batch(batch: list[_Prepared], force: Force, data: ForceTriageData) -> list[Message]:
+def _store_batch(
+    batch: list[_Prepared], force: Force, data: ForceTriageData, in_sessions: set[int]
+) -> list[Message]:
     """Write messages (none stored yet, no two alike) and their conversations together."""
     policy = force.policy
     messages = [item.message for item in batch]
@@ -496,7 +542,7 @@ def _store_batch(batch: list[_Prepared], force: Force, data: ForceTriageData) ->
         for message, conversation in zip(messages, conversations, strict=True):
             if message.is_emergency or message.district_id in data.round_robin_districts:
                 _after_store(message, conversation, policy, data)
-        _qa_questions(force, messages)
+        _qa_questions(messages, in_sessions)
         transaction.on_commit(lambda: _stamp_committed(messages))
     return messages
 
@@ -571,6 +617,7 @@ def _place(
                 channel_id__in={c for c, _ in wanted}, network_id__in={n for _, n in wanted}
             )
             .exclude(network_id="")
+            .order_by()
             .values_list("channel_id", "network_id", "conversation_id")
         ):
             parent_of[(channel_id, network_id)] = conversation_id
