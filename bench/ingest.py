@@ -159,9 +159,11 @@ def worker(queue, results, barrier, hand_over_max: int) -> None:
             ],
         )
         for (arrival, item), message in zip(chunk, stored, strict=True):
-            if item["emergency_sample"] and not item["duplicate"]:
-                # The commit of the transaction that stored (and flagged) it.
-                done.append((arrival, message.committed_at, message.is_emergency))
+            # The commit of the transaction that stored (and flagged) it; none when the other
+            # process stored a later copy of it first.
+            committed = getattr(message, "committed_at", None)
+            if item["emergency_sample"] and not item["duplicate"] and committed is not None:
+                done.append((arrival, committed, message.is_emergency))
     results.put((done, time.process_time() - cpu))
 
 

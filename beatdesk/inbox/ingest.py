@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -44,6 +44,10 @@ MAX_TEXT = 20_000
 KINDS = {choice for choice, _ in Message.Kind.choices}
 # A batch whose insert meets a copy another process stored meanwhile is tried again without it.
 STORE_ATTEMPTS = 4
+# PostgreSQL's SQLSTATE for a transaction stopped to break a deadlock.
+DEADLOCK = "40P01"
+# The most messages stored in one transaction.
+STORE_CHUNK = 100
 _CLOSED = (Conversation.Status.RESOLVED, Conversation.Status.SPAM)
 
 
@@ -391,9 +395,10 @@ def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
 
     Everything is validated and classified first (a ValidationError stores nothing). Then the
     emergencies, with the messages of the batch they answer, are committed in their own
-    transaction; then the rest, in one transaction. Each stored message gets ``committed_at``
-    (``time.time()``) when the transaction that stored it commits: for an emergency, the moment
-    it is flagged.
+    transaction; then the rest, in transactions of at most ``STORE_CHUNK``. Each stored message
+    gets ``committed_at`` (``time.time()``) when the transaction that stored it commits: for an
+    emergency, the moment it is flagged. (Called inside the caller's own transaction, nothing
+    is committed before the caller commits: the intake paths call it outside one.)
     """
     data = force_triage_data(force_id=force.pk)
     contexts: dict = {}
@@ -423,8 +428,10 @@ def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
         _store(force, data, in_sessions, prepared, urgent, results)
         chosen = set(urgent)
         todo = [index for index in todo if index not in chosen]
-    if todo:
-        _store(force, data, in_sessions, prepared, todo, results)
+    # The rest in transactions of at most STORE_CHUNK, so none holds SQLite's one write lock
+    # (or a conversation's row lock) for long while another process has an emergency to commit.
+    for start in range(0, len(todo), STORE_CHUNK):
+        _store(force, data, in_sessions, prepared, todo[start : start + STORE_CHUNK], results)
     for index, first in copies.items():
         duplicate = copy.copy(results[first])
         duplicate.was_duplicate = True
@@ -467,14 +474,19 @@ def _store(
         batch = [prepared[i] for i in indexes]
         try:
             messages = _store_batch(batch, force, data, in_sessions)
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as exc:
+            # PostgreSQL: two batches inserting the same messages in different orders can each
+            # wait for the other's uncommitted copy; one is stopped as a deadlock and tried again.
+            deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK
+            if isinstance(exc, OperationalError) and not deadlock:
+                raise
             for item in batch:
                 item.message.pk = None
                 item.message.conversation_id = None
                 item.message._state.adding = True
                 item.message._state.fields_cache.pop("conversation", None)
             found = _stored_copies({item.key for item in batch if item.key is not None})
-            if not found or attempt == STORE_ATTEMPTS - 1:
+            if (not found and not deadlock) or attempt == STORE_ATTEMPTS - 1:
                 raise
             remaining = []
             for index in indexes:
@@ -498,8 +510,9 @@ def _store_batch(
     """Write messages (none stored yet, no two alike) and their conversations together."""
     policy = force.policy
     messages = [item.message for item in batch]
+    found = _lookups(batch, force)
     with transaction.atomic():
-        conversations, created, joined = _place(batch, force, policy)
+        conversations, created, joined = _place(batch, policy, found)
         if created:
             _insert(Conversation, created)
         for message, conversation in zip(messages, conversations, strict=True):
@@ -590,14 +603,21 @@ def _insert(model, objects: list) -> None:
         obj._state.db = connection.alias
 
 
-def _place(
-    batch: list[_Prepared], force: Force, policy: Policy
-) -> tuple[list[Conversation], list[Conversation], dict[int, tuple[Conversation, int]]]:
-    """The conversation each message goes into, in order: the thread of the message it answers
-    (stored or earlier in the batch), a post of ours it answers (a new conversation under it),
-    a direct message's open private conversation, or a new one. Returns them, the new ones
-    (unsaved, already folded with the batch's later messages) and the stored ones joined
-    (locked, folded, with how many messages joined each)."""
+@dataclass
+class _Found:
+    """What a batch's replies and direct messages may join, as stored before the batch."""
+
+    position: dict[tuple[int, str], int]
+    parent_of: dict[tuple[int, str], int]
+    deliveries: dict[str, list[tuple]]
+    reply_conversation: dict[int, int]
+    private_of: dict[tuple[int, str], int]
+
+
+def _lookups(batch: list[_Prepared], force: Force) -> _Found:
+    """Read (before the batch's transaction, so SQLite's one writer waits less) the stored
+    messages the replies answer, our posts and replies they answer, and the open private
+    conversations of direct messages' senders: at most four queries."""
     from beatdesk.publishing.models import Delivery
 
     messages = [item.message for item in batch]
@@ -670,6 +690,22 @@ def _place(
         ):
             private_of[(channel_id, handle)] = pk  # the most recent wins
 
+    return _Found(position, parent_of, deliveries, reply_conversation, private_of)
+
+
+def _place(
+    batch: list[_Prepared], policy: Policy, found: _Found
+) -> tuple[list[Conversation], list[Conversation], dict[int, tuple[Conversation, int]]]:
+    """The conversation each message goes into, in order: the thread of the message it answers
+    (stored or earlier in the batch), a post of ours it answers (a new conversation under it),
+    a direct message's open private conversation, or a new one. Returns them, the new ones
+    (unsaved, already folded with the batch's later messages) and the stored ones joined
+    (locked, folded, with how many messages joined each)."""
+    from beatdesk.publishing.models import Delivery
+
+    messages = [item.message for item in batch]
+    position, parent_of, deliveries = found.position, found.parent_of, found.deliveries
+    reply_conversation, private_of = found.reply_conversation, found.private_of
     # The stored conversations that may be joined, locked (in id order, so two processes
     # never wait for each other in a circle).
     ids = set(parent_of.values()) | set(reply_conversation.values()) | set(private_of.values())

@@ -527,3 +527,48 @@ def test_each_message_records_when_the_commit_that_stored_it_happened(force, bat
     )
     assert stored[1].is_emergency
     assert stored[1].committed_at <= stored[0].committed_at
+
+
+def test_a_long_batch_is_stored_in_parts_and_threads_across_them(force, batch_item, monkeypatch):
+    from beatdesk.inbox import ingest
+
+    monkeypatch.setattr(ingest, "STORE_CHUNK", 2)
+    stored = ingest.messages_ingest(
+        force=force,
+        items=[
+            batch_item("p1", "Is the Haxby road open?"),
+            batch_item("p2", "Bins question"),
+            batch_item("p3", "Any news?", kind="reply", in_reply_to="p1"),
+            batch_item("p4", "Bins again", kind="reply", in_reply_to="p2"),
+            batch_item("p5", "Still waiting", kind="reply", in_reply_to="p3"),
+        ],
+    )
+    assert stored[0].conversation_id == stored[2].conversation_id == stored[4].conversation_id
+    assert stored[1].conversation_id == stored[3].conversation_id != stored[0].conversation_id
+    road = Conversation.objects.get(pk=stored[0].conversation_id)
+    assert road.version == 2 and road.last_message_id == stored[4].pk
+
+
+def test_a_batch_stopped_as_a_deadlock_is_tried_again(force, batch_item, monkeypatch):
+    from django.db import OperationalError
+
+    from beatdesk.inbox import ingest
+
+    store_batch = ingest._store_batch
+    calls = []
+
+    class Deadlock(Exception):
+        sqlstate = ingest.DEADLOCK
+
+    def deadlock_once(batch, *args):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return store_batch(batch, *args)
+
+    monkeypatch.setattr(ingest, "_store_batch", deadlock_once)
+    stored = ingest.messages_ingest(
+        force=force, items=[batch_item("k1", "Road open?"), batch_item("k2", "Bins?")]
+    )
+    assert calls == [2, 2]
+    assert Message.objects.count() == 2 and all(m.pk for m in stored)
