@@ -1,19 +1,31 @@
 """The one way a message enters the inbox, whatever its source (hub form, API, a network).
 
-Triage runs here, synchronously, so a message that may mean danger now is flagged in the same
-transaction that stores it. A network that delivers the same message twice gets the stored one
+Triage runs here, synchronously, so a message that may mean danger now is flagged by the
+commit that stores it. A network that delivers the same message twice gets the stored one
 back: the (channel, network id) pair is unique in the database, so even two concurrent
 deliveries store it once.
+
+A batch (a network page, an API request) is classified first, before anything is stored; its
+emergencies (with any messages of the batch they answer, so threads stay whole) are then
+committed in their own small transaction, ahead of the rest of the batch, so an emergency is
+flagged and shown pinned in the inbox without waiting for the messages that arrived with it.
+The rest is written together: one lookup for duplicates, one for the messages and posts that
+replies answer, one locked read of the conversations they join, one insert for new
+conversations, one for messages, and one update per conversation joined.
 """
 
 from __future__ import annotations
 
+import copy
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from beatdesk.audit.services import audit_record
@@ -30,38 +42,47 @@ from beatdesk.inbox.sla import add_office_minutes
 
 MAX_TEXT = 20_000
 KINDS = {choice for choice, _ in Message.Kind.choices}
+# A batch whose insert meets a copy another process stored meanwhile is tried again without it.
+STORE_ATTEMPTS = 4
+# PostgreSQL's SQLSTATE for a transaction stopped to break a deadlock.
+DEADLOCK = "40P01"
+# The most messages stored in one transaction.
+STORE_CHUNK = 100
+_CLOSED = (Conversation.Status.RESOLVED, Conversation.Status.SPAM)
 
 
 def _clip(value: str | None, size: int) -> str:
     return (value or "")[:size]
 
 
-def _find_parent_conversation(
-    *, force: Force, channel: Channel | None, in_reply_to: str
-) -> tuple[Conversation | None, object | None]:
-    """The conversation a reply joins, or the post (ours) it answers."""
-    from beatdesk.publishing.models import Delivery
+_TEMPLATES: dict[type, tuple[dict, list]] = {}
 
-    if channel is not None:
-        parent = (
-            Message.objects.filter(channel=channel, network_id=in_reply_to)
-            .select_related("conversation")
-            .first()
+
+def _row(model, values: dict, related: dict):
+    """A new, unsaved ``model`` instance from values by attname (other fields at their
+    defaults) and related objects already in hand, without ``Model.__init__``'s work field by
+    field: ingestion builds one or two per message. Nothing listens to these models' init."""
+    found = _TEMPLATES.get(model)
+    if found is None:
+        fields = list(model._meta.concrete_fields)
+        fresh = [f for f in fields if f.has_default() and callable(f.default)]
+        found = _TEMPLATES[model] = (
+            {f.attname: f.get_default() for f in fields if f not in fresh},
+            fresh,
         )
-        if parent is not None:
-            return parent.conversation, None
-    deliveries = Delivery.objects.filter(force=force, network_id=in_reply_to)
-    if channel is not None:
-        deliveries = deliveries.filter(channel=channel)
-    delivery = deliveries.select_related("post").first()
-    if delivery is None:
-        return None, None
-    if delivery.action == Delivery.Action.REPLY:
-        ours = Message.objects.filter(delivery=delivery).select_related("conversation").first()
-        if ours is not None:
-            return ours.conversation, None
-        return None, None
-    return None, delivery.post
+    template, fresh = found
+    obj = model.__new__(model)
+    state = obj.__dict__
+    state.update(template)
+    for field in fresh:
+        state[field.attname] = field.get_default()
+    state.update(values)
+    obj._state = ModelState()
+    cache = obj._state.fields_cache
+    for name, value in related.items():
+        state[f"{name}_id"] = value.pk if value is not None else None
+        cache[name] = value
+    return obj
 
 
 def _target(policy: Policy, since: datetime, priority: str) -> datetime | None:
@@ -143,14 +164,21 @@ class _Prepared:
     """One incoming message checked and triaged, ready to store."""
 
     message: Message
-    conversation: Conversation | None = None
-    in_reply_to: str = ""
+
+    @property
+    def key(self) -> tuple[int, str] | None:
+        """The (channel, network id) a network message is stored once under."""
+        message = self.message
+        if message.channel_id is None or not message.network_id:
+            return None
+        return (message.channel_id, message.network_id)
 
 
 def _prepare(
     *,
     force: Force,
     data: ForceTriageData,
+    contexts: dict,
     channel: Channel | None = None,
     account: Account | None = None,
     network_id: str | None,
@@ -163,7 +191,7 @@ def _prepare(
     raw_html: str | None = None,
     sender_email: str = "",
 ) -> _Prepared:
-    """Validate and triage; build the (unsaved) message and the conversation it would start."""
+    """Validate and triage; build the (unsaved) message."""
     from beatdesk.inbox.triage import classify
 
     if kind not in KINDS:
@@ -180,54 +208,83 @@ def _prepare(
     text = text[:MAX_TEXT]
     received_at = received_at or timezone.now()
     home_district_id = account_district_id(data, account)
-    result = classify(text, data.context(account_district_id=home_district_id))
+    # One triage context per home district for the whole batch.
+    context = contexts.get(home_district_id)
+    if context is None:
+        context = contexts[home_district_id] = data.context(account_district_id=home_district_id)
+    result = classify(text, context)
     priority = "urgent" if result.is_emergency else result.priority
     district_id = data.district_ids.get(result.district or "") or home_district_id
-    author_handle, author_name = _clip(author_handle, 200), _clip(author_name, 200)
-    message = Message(
-        force=force,
-        channel=channel,
-        account=account,
-        kind=kind,
-        network_id=_clip(network_id, 200),
-        in_reply_to=_clip(in_reply_to, 200),
-        text=text,
-        raw_html=raw_html or "",
-        author_handle=author_handle,
-        author_name=author_name,
-        sender_email=_clip(sender_email, 254),
-        category=result.category,
-        priority=priority,
-        district_id=district_id,
-        reasons=list(result.reasons),
-        is_emergency=result.is_emergency,
-        received_at=received_at,
+    message = _row(
+        Message,
+        {
+            "kind": kind,
+            "network_id": _clip(network_id, 200),
+            "in_reply_to": _clip(in_reply_to, 200),
+            "text": text,
+            "raw_html": raw_html or "",
+            "author_handle": _clip(author_handle, 200),
+            "author_name": _clip(author_name, 200),
+            "sender_email": _clip(sender_email, 254),
+            "category": result.category,
+            "priority": priority,
+            "district_id": district_id,
+            "reasons": list(result.reasons),
+            "is_emergency": result.is_emergency,
+            "received_at": received_at,
+        },
+        {"force": force, "channel": channel, "account": account},
     )
-    return _Prepared(message=message, in_reply_to=message.in_reply_to)
+    return _Prepared(message=message)
 
 
-def _new_conversation(message: Message, policy: Policy, post=None) -> Conversation:
-    return Conversation(
-        force_id=message.force_id,
-        account=message.account,
-        channel=message.channel,
-        district_id=message.district_id,
-        post=post,
-        is_private=message.kind in Message.PRIVATE_KINDS,
-        author_handle=message.author_handle,
-        author_name=message.author_name,
-        contact_email=message.sender_email,
-        preview=message.text[:200],
-        status=Conversation.Status.NEW,
-        priority=message.priority,
-        priority_rank=PRIORITY_RANK[message.priority],
-        category=message.category,
-        is_emergency=message.is_emergency,
-        opened_at=message.received_at,
-        last_message_at=message.received_at,
-        awaiting_since=message.received_at,
-        target_at=_target(policy, message.received_at, message.priority),
+def _new_conversation(message: Message, policy: Policy, post_id: int | None = None) -> Conversation:
+    return _row(
+        Conversation,
+        {
+            "force_id": message.force_id,
+            "district_id": message.district_id,
+            "post_id": post_id,
+            "is_private": message.kind in Message.PRIVATE_KINDS,
+            "author_handle": message.author_handle,
+            "author_name": message.author_name,
+            "contact_email": message.sender_email,
+            "preview": message.text[:200],
+            "status": Conversation.Status.NEW,
+            "priority": message.priority,
+            "priority_rank": PRIORITY_RANK[message.priority],
+            "category": message.category,
+            "is_emergency": message.is_emergency,
+            "opened_at": message.received_at,
+            "last_message_at": message.received_at,
+            "awaiting_since": message.received_at,
+            "target_at": _target(policy, message.received_at, message.priority),
+        },
+        {"account": message.account, "channel": message.channel},
     )
+
+
+def _fold(conversation: Conversation, message: Message, policy: Policy) -> None:
+    """A further message in a conversation (in memory): escalate, reopen, restart the clock if
+    answered."""
+    if message.received_at >= conversation.last_message_at:
+        conversation.last_message_at = message.received_at
+        conversation.preview = message.text[:200]
+    conversation.snoozed_until = None
+    rank = PRIORITY_RANK[message.priority]
+    if rank < conversation.priority_rank:
+        conversation.priority, conversation.priority_rank = message.priority, rank
+    if message.is_emergency:
+        conversation.is_emergency = True
+        conversation.category = message.category
+    elif not conversation.is_emergency:
+        conversation.category = message.category
+    if conversation.status in (Conversation.Status.WAITING, Conversation.Status.RESOLVED):
+        conversation.status = Conversation.Status.OPEN
+    conversation.awaiting_since = conversation.awaiting_since or message.received_at
+    conversation.target_at = _target(policy, conversation.awaiting_since, conversation.priority)
+    if conversation.district_id is None and message.district_id is not None:
+        conversation.district_id = message.district_id
 
 
 def _after_store(
@@ -244,68 +301,59 @@ def _after_store(
         _send_emergency_guidance(message=message, conversation=conversation, policy=policy)
 
 
-def _qa_question(message: Message) -> None:
+def _accounts_in_sessions(force: Force, messages: list[Message]) -> set[int]:
+    """Of these messages' accounts, those with a Q&A session still open (one query): only their
+    messages can become questions."""
+    from beatdesk.qa.models import Session
+
+    candidates = [m for m in messages if m.account_id is not None]
+    if not candidates:
+        return set()
+    return set(
+        Session.accounts.through.objects.filter(
+            session__force_id=force.pk,
+            session__closed_at__isnull=True,
+            session__cancelled_at__isnull=True,
+            session__ends_at__gt=min(m.received_at for m in candidates),
+            account_id__in={m.account_id for m in candidates},
+        ).values_list("account_id", flat=True)
+    )
+
+
+def _qa_questions(messages: list[Message], in_sessions: set[int]) -> None:
     """Q&A: during an open session, a mention or its hashtag also becomes a question."""
     from beatdesk.qa.services import question_from_message
 
-    question_from_message(message)
+    for message in messages:
+        if message.account_id in in_sessions:
+            question_from_message(message)
 
 
-def _stored_copy(message: Message) -> Message | None:
-    if not message.network_id or message.channel_id is None:
-        return None
-    existing = Message.objects.filter(
-        channel_id=message.channel_id, network_id=message.network_id
-    ).first()
-    if existing is not None:
-        existing.was_duplicate = True
-    return existing
+def _stored_copies(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Message]:
+    """Messages already stored under these (channel, network id) keys, marked as duplicates."""
+    if not keys:
+        return {}
+    found = {}
+    # ``network_id`` is never empty here; saying so lets the database use the partial unique
+    # index on (channel, network id).
+    for message in (
+        Message.objects.filter(
+            channel_id__in={c for c, _ in keys}, network_id__in={n for _, n in keys}
+        )
+        .exclude(network_id="")
+        .order_by()
+    ):
+        key = (message.channel_id, message.network_id)
+        if key in keys:
+            message.was_duplicate = True
+            found[key] = message
+    return found
 
 
-def _store_one(prepared: _Prepared, force: Force, data: ForceTriageData) -> Message:
-    message, policy = prepared.message, force.policy
-    try:
-        with transaction.atomic():
-            conversation, post = (None, None)
-            if prepared.in_reply_to:
-                conversation, post = _find_parent_conversation(
-                    force=force, channel=message.channel, in_reply_to=prepared.in_reply_to
-                )
-            if (
-                conversation is None
-                and message.kind == Message.Kind.DIRECT
-                and message.channel_id is not None
-            ):
-                conversation = (
-                    Conversation.objects.filter(
-                        force=force,
-                        channel_id=message.channel_id,
-                        is_private=True,
-                        author_handle=message.author_handle,
-                    )
-                    .exclude(status__in=[Conversation.Status.RESOLVED, Conversation.Status.SPAM])
-                    .order_by("-last_message_at")
-                    .first()
-                )
-            created = conversation is None
-            if created:
-                conversation = _new_conversation(message, policy, post)
-                conversation.save()
-            message.conversation = conversation
-            message.save()
-            if created:
-                Conversation.objects.filter(pk=conversation.pk).update(last_message_id=message.pk)
-            else:
-                _join(conversation, message, policy)
-            _after_store(message, conversation, policy, data)
-            _qa_question(message)
-    except IntegrityError:
-        # Another delivery of the same network message won the race; it is the stored one.
-        existing = _stored_copy(message)
-        if existing is not None:
-            return existing
-        raise
-    return message
+def _stamp_committed(messages: list[Message]) -> None:
+    now = time.time()
+    for message in messages:
+        message.committed_at = now
 
 
 def message_ingest(
@@ -324,133 +372,396 @@ def message_ingest(
     sender_email: str = "",
 ) -> Message:
     """Store one incoming message once, triaged, in its conversation; return it."""
-    data = force_triage_data(force_id=force.pk)
-    prepared = _prepare(
-        force=force,
-        data=data,
-        channel=channel,
-        account=account,
-        network_id=network_id,
-        text=text,
-        author_handle=author_handle,
-        author_name=author_name,
-        kind=kind,
-        in_reply_to=in_reply_to,
-        received_at=received_at,
-        raw_html=raw_html,
-        sender_email=sender_email,
-    )
-    return _store_one(prepared, force, data)
+    item = {
+        "channel": channel,
+        "account": account,
+        "network_id": network_id,
+        "text": text,
+        "author_handle": author_handle,
+        "author_name": author_name,
+        "kind": kind,
+        "in_reply_to": in_reply_to,
+        "received_at": received_at,
+        "raw_html": raw_html,
+        "sender_email": sender_email,
+    }
+    return messages_ingest(force=force, items=[item])[0]
 
 
 def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
-    """Store many incoming messages (a network page, an API batch) with the same guarantees as
-    ``message_ingest``, in order; messages that start a conversation are written together.
+    """Store many incoming messages (a network page, an API batch) once each, triaged, in their
+    conversations; return them in order (a duplicate delivery returns the stored message, with
+    ``was_duplicate`` set).
+
+    Everything is validated and classified first (a ValidationError stores nothing). Then the
+    emergencies, with the messages of the batch they answer, are committed in their own
+    transaction; then the rest, in transactions of at most ``STORE_CHUNK``. Each stored message
+    gets ``committed_at`` (``time.time()``) when the transaction that stored it commits: for an
+    emergency, the moment it is flagged. (Called inside the caller's own transaction, nothing
+    is committed before the caller commits: the intake paths call it outside one.)
     """
     data = force_triage_data(force_id=force.pk)
-    prepared = [_prepare(force=force, data=data, **fields) for fields in items]
-    keys = {(p.message.channel_id, p.message.network_id) for p in prepared}
-    keys = {key for key in keys if key[0] is not None and key[1]}
-    stored: dict[tuple, Message] = {}
-    if keys:
-        for found in Message.objects.filter(
-            channel_id__in={c for c, _ in keys}, network_id__in={n for _, n in keys}
-        ):
-            if (found.channel_id, found.network_id) in keys:
-                found.was_duplicate = True
-                stored[(found.channel_id, found.network_id)] = found
+    contexts: dict = {}
+    prepared = [_prepare(force=force, data=data, contexts=contexts, **fields) for fields in items]
     results: list[Message | None] = [None] * len(prepared)
-    pending: list[int] = []
 
-    def flush() -> None:
-        if pending:
-            for index, message in zip(pending, _store_many([prepared[i] for i in pending],
-                                                           force, data), strict=True):  # fmt: skip
-                results[index] = message
-                stored.setdefault((message.channel_id, message.network_id), message)
-            pending.clear()
-
+    # Duplicates: of a stored message (one query), or of an earlier message of the batch.
+    stored = _stored_copies({p.key for p in prepared if p.key is not None})
+    first_of: dict[tuple[int, str], int] = {}
+    copies: dict[int, int] = {}
+    todo: list[int] = []
     for index, item in enumerate(prepared):
-        message = item.message
-        key = (message.channel_id, message.network_id)
-        if key in stored or (message.network_id and any(
-            (prepared[i].message.channel_id, prepared[i].message.network_id) == key
-            for i in pending
-        )):  # fmt: skip
-            flush()
-            found = stored[key]
-            results[index] = (
-                found if getattr(found, "was_duplicate", False) else _stored_copy(message)
-            )
-            continue
-        if item.in_reply_to or message.kind == Message.Kind.DIRECT:
-            # Threading needs its parent stored first, when the parent is in this batch.
-            if any(prepared[i].message.network_id == item.in_reply_to for i in pending):
-                flush()
-            results[index] = _store_one(item, force, data)
-            stored.setdefault(key, results[index])
-            continue
-        pending.append(index)
-    flush()
-    return [r for r in results if r is not None]
+        key = item.key
+        if key is not None:
+            if key in stored:
+                results[index] = stored[key]
+                continue
+            if key in first_of:
+                copies[index] = first_of[key]
+                continue
+            first_of[key] = index
+        todo.append(index)
+
+    in_sessions = _accounts_in_sessions(force, [prepared[i].message for i in todo])
+    urgent = _emergencies_first(prepared, todo, first_of)
+    if urgent:
+        _store(force, data, in_sessions, prepared, urgent, results)
+        chosen = set(urgent)
+        todo = [index for index in todo if index not in chosen]
+    # The rest in transactions of at most STORE_CHUNK, so none holds SQLite's one write lock
+    # (or a conversation's row lock) for long while another process has an emergency to commit.
+    for start in range(0, len(todo), STORE_CHUNK):
+        _store(force, data, in_sessions, prepared, todo[start : start + STORE_CHUNK], results)
+    for index, first in copies.items():
+        duplicate = copy.copy(results[first])
+        duplicate.was_duplicate = True
+        results[index] = duplicate
+    return results  # type: ignore[return-value]
 
 
-def _store_many(batch: list[_Prepared], force: Force, data: ForceTriageData) -> list[Message]:
-    """Messages that each start a conversation, written in three statements."""
+def _emergencies_first(
+    prepared: list[_Prepared], todo: list[int], first_of: dict[tuple[int, str], int]
+) -> list[int]:
+    """The batch's emergencies and, so a thread stays whole, the earlier messages of the batch
+    they answer (and those answer), in arrival order."""
+    chosen: set[int] = set()
+    for index in todo:
+        if not prepared[index].message.is_emergency:
+            continue
+        current: int | None = index
+        while current is not None and current not in chosen:
+            chosen.add(current)
+            message = prepared[current].message
+            parent = None
+            if message.in_reply_to and message.channel_id is not None:
+                parent = first_of.get((message.channel_id, message.in_reply_to))
+            current = parent if parent is not None and parent < current else None
+    return sorted(chosen)
+
+
+def _store(
+    force: Force,
+    data: ForceTriageData,
+    in_sessions: set[int],
+    prepared: list[_Prepared],
+    indexes: list[int],
+    results: list[Message | None],
+) -> None:
+    """Store the messages at ``indexes`` in one transaction, into ``results``. When another
+    process stored a copy of one of them meanwhile, that copy is the stored one and the rest
+    are tried again."""
+    for attempt in range(STORE_ATTEMPTS):
+        batch = [prepared[i] for i in indexes]
+        try:
+            messages = _store_batch(batch, force, data, in_sessions)
+        except (IntegrityError, OperationalError) as exc:
+            # PostgreSQL: two batches inserting the same messages in different orders can each
+            # wait for the other's uncommitted copy; one is stopped as a deadlock and tried again.
+            deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK
+            if isinstance(exc, OperationalError) and not deadlock:
+                raise
+            for item in batch:
+                item.message.pk = None
+                item.message.conversation_id = None
+                item.message._state.adding = True
+                item.message._state.fields_cache.pop("conversation", None)
+            found = _stored_copies({item.key for item in batch if item.key is not None})
+            if (not found and not deadlock) or attempt == STORE_ATTEMPTS - 1:
+                raise
+            remaining = []
+            for index in indexes:
+                key = prepared[index].key
+                if key in found:
+                    results[index] = found[key]
+                else:
+                    remaining.append(index)
+            indexes = remaining
+            if not indexes:
+                return
+            continue
+        for index, message in zip(indexes, messages, strict=True):
+            results[index] = message
+        return
+
+
+def _store_batch(
+    batch: list[_Prepared], force: Force, data: ForceTriageData, in_sessions: set[int]
+) -> list[Message]:
+    """Write messages (none stored yet, no two alike) and their conversations together."""
     policy = force.policy
-    try:
-        with transaction.atomic():
-            conversations = [_new_conversation(p.message, policy) for p in batch]
-            Conversation.objects.bulk_create(conversations)
-            messages = []
-            for item, conversation in zip(batch, conversations, strict=True):
-                item.message.conversation = conversation
-                messages.append(item.message)
-            Message.objects.bulk_create(messages)
-            Conversation.objects.filter(pk__in=[c.pk for c in conversations]).update(
+    messages = [item.message for item in batch]
+    found = _lookups(batch, force)
+    with transaction.atomic():
+        conversations, created, joined = _place(batch, policy, found)
+        if created:
+            _insert(Conversation, created)
+        for message, conversation in zip(messages, conversations, strict=True):
+            message.conversation = conversation
+        _insert(Message, messages)
+        newest: dict[int, int] = {}
+        for message in messages:
+            newest[message.conversation_id] = max(
+                newest.get(message.conversation_id, 0), message.pk
+            )
+        if created:
+            Conversation.objects.filter(pk__in=[c.pk for c in created]).update(
                 last_message_id=Subquery(
                     Message.objects.filter(conversation=OuterRef("pk"))
                     .order_by("-id")
                     .values("id")[:1]
                 )
             )
-            for message, conversation in zip(messages, conversations, strict=True):
-                if message.is_emergency or message.district_id in data.round_robin_districts:
-                    _after_store(message, conversation, policy, data)
-                _qa_question(message)
-            return messages
-    except IntegrityError:
-        # A copy of one of them arrived meanwhile through another process: one at a time.
-        for item in batch:
-            item.message.pk = None
-            item.message._state.adding = True
-        return [_store_one(item, force, data) for item in batch]
+            for conversation in created:
+                conversation.last_message_id = newest[conversation.pk]
+        for conversation, count in joined.values():
+            conversation.last_message_id = max(
+                conversation.last_message_id, newest[conversation.pk]
+            )
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=conversation.last_message_at,
+                last_message_id=conversation.last_message_id,
+                preview=conversation.preview,
+                snoozed_until=None,
+                version=F("version") + count,
+                priority=conversation.priority,
+                priority_rank=conversation.priority_rank,
+                category=conversation.category,
+                is_emergency=conversation.is_emergency,
+                status=conversation.status,
+                awaiting_since=conversation.awaiting_since,
+                target_at=conversation.target_at,
+                district_id=conversation.district_id,
+            )
+        for message, conversation in zip(messages, conversations, strict=True):
+            if message.is_emergency or message.district_id in data.round_robin_districts:
+                _after_store(message, conversation, policy, data)
+        _qa_questions(messages, in_sessions)
+        transaction.on_commit(lambda: _stamp_committed(messages))
+    return messages
 
 
-def _join(conversation: Conversation, message: Message, policy: Policy) -> None:
-    """A further message in a conversation: escalate, reopen, restart the clock if answered."""
-    # Locked (on PostgreSQL) so two messages joining at once both count.
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    updates: dict = {
-        "last_message_at": max(conversation.last_message_at, message.received_at),
-        "last_message_id": message.pk,
-        "preview": message.text[:200],
-        "snoozed_until": None,
-        "version": F("version") + 1,
-    }
-    rank = PRIORITY_RANK[message.priority]
-    if rank < conversation.priority_rank:
-        updates.update(priority=message.priority, priority_rank=rank)
-    priority = updates.get("priority", conversation.priority)
-    if message.is_emergency:
-        updates.update(is_emergency=True, category=message.category)
-    elif not conversation.is_emergency:
-        updates["category"] = message.category
-    if conversation.status in (Conversation.Status.WAITING, Conversation.Status.RESOLVED):
-        updates["status"] = Conversation.Status.OPEN
-    awaiting = conversation.awaiting_since or message.received_at
-    updates["awaiting_since"] = awaiting
-    updates["target_at"] = _target(policy, awaiting, priority)
-    if conversation.district_id is None and message.district_id is not None:
-        updates["district_id"] = message.district_id
-    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+def _insert(model, objects: list) -> None:
+    """``bulk_create`` for new rows of a model without signals or custom saves, with each column
+    prepared once per kind instead of compiled value by value: one INSERT ... RETURNING id.
+    """
+    now = timezone.now()
+    preparers = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objects:
+                setattr(obj, field.attname, now)
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            prepare = connection.ops.adapt_datetimefield_value
+        elif kind in ("DateField", "JSONField", "DecimalField", "UUIDField", "BinaryField"):
+            prepare = partial(field.get_db_prep_save, connection=connection)
+        else:
+            prepare = None  # text, numbers, booleans and foreign keys go as they are
+        preparers.append((field, prepare))
+    columns = ", ".join(connection.ops.quote_name(field.column) for field, _ in preparers)
+    row = "(" + ", ".join(["%s"] * len(preparers)) + ")"
+    params = []
+    for obj in objects:
+        for field, prepare in preparers:
+            value = getattr(obj, field.attname)
+            params.append(value if prepare is None or value is None else prepare(value))
+    pk = model._meta.pk
+    table, returning = (
+        connection.ops.quote_name(model._meta.db_table),
+        connection.ops.quote_name(pk.column),
+    )
+    # Names come from the model, every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(objects))} RETURNING {returning}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [found[0] for found in cursor.fetchall()]
+    for obj, value in zip(objects, ids, strict=True):
+        setattr(obj, pk.attname, value)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+@dataclass
+class _Found:
+    """What a batch's replies and direct messages may join, as stored before the batch."""
+
+    position: dict[tuple[int, str], int]
+    parent_of: dict[tuple[int, str], int]
+    deliveries: dict[str, list[tuple]]
+    reply_conversation: dict[int, int]
+    private_of: dict[tuple[int, str], int]
+
+
+def _lookups(batch: list[_Prepared], force: Force) -> _Found:
+    """Read (before the batch's transaction, so SQLite's one writer waits less) the stored
+    messages the replies answer, our posts and replies they answer, and the open private
+    conversations of direct messages' senders: at most four queries."""
+    from beatdesk.publishing.models import Delivery
+
+    messages = [item.message for item in batch]
+    position = {item.key: i for i, item in enumerate(batch) if item.key is not None}
+
+    # Stored messages that replies answer (one query).
+    parent_of: dict[tuple[int, str], int] = {}
+    wanted = {
+        (m.channel_id, m.in_reply_to)
+        for m in messages
+        if m.in_reply_to and m.channel_id is not None
+        and (m.channel_id, m.in_reply_to) not in position
+    }  # fmt: skip
+    if wanted:
+        for channel_id, network_id, conversation_id in (
+            Message.objects.filter(
+                channel_id__in={c for c, _ in wanted}, network_id__in={n for _, n in wanted}
+            )
+            .exclude(network_id="")
+            .order_by()
+            .values_list("channel_id", "network_id", "conversation_id")
+        ):
+            parent_of[(channel_id, network_id)] = conversation_id
+
+    # Our own posts and replies that the others answer (one or two queries).
+    unresolved = {
+        m.in_reply_to
+        for i, m in enumerate(messages)
+        if m.in_reply_to
+        and (m.channel_id is None or (
+            position.get((m.channel_id, m.in_reply_to), len(batch)) >= i
+            and (m.channel_id, m.in_reply_to) not in parent_of
+        ))
+    }  # fmt: skip
+    deliveries: dict[str, list[tuple]] = {}
+    reply_conversation: dict[int, int] = {}
+    if unresolved:
+        for row in Delivery.objects.filter(force=force, network_id__in=unresolved).values_list(
+            "pk", "channel_id", "network_id", "action", "post_id"
+        ):
+            deliveries.setdefault(row[2], []).append(row)
+        reply_ids = [
+            row[0]
+            for rows in deliveries.values()
+            for row in rows
+            if row[3] == Delivery.Action.REPLY
+        ]
+        if reply_ids:
+            for delivery_id, conversation_id in (
+                Message.objects.filter(delivery_id__in=reply_ids)
+                .order_by("-received_at", "-id")
+                .values_list("delivery_id", "conversation_id")
+            ):
+                reply_conversation[delivery_id] = conversation_id  # the first one wins
+
+    # Open private conversations of direct messages' senders (one query).
+    private_of: dict[tuple[int, str], int] = {}
+    directs = [m for m in messages if m.kind == Message.Kind.DIRECT and m.channel_id is not None]
+    if directs:
+        for pk, channel_id, handle in (
+            Conversation.objects.filter(
+                force=force,
+                channel_id__in={m.channel_id for m in directs},
+                is_private=True,
+                author_handle__in={m.author_handle for m in directs},
+            )
+            .exclude(status__in=_CLOSED)
+            .order_by("last_message_at", "pk")
+            .values_list("pk", "channel_id", "author_handle")
+        ):
+            private_of[(channel_id, handle)] = pk  # the most recent wins
+
+    return _Found(position, parent_of, deliveries, reply_conversation, private_of)
+
+
+def _place(
+    batch: list[_Prepared], policy: Policy, found: _Found
+) -> tuple[list[Conversation], list[Conversation], dict[int, tuple[Conversation, int]]]:
+    """The conversation each message goes into, in order: the thread of the message it answers
+    (stored or earlier in the batch), a post of ours it answers (a new conversation under it),
+    a direct message's open private conversation, or a new one. Returns them, the new ones
+    (unsaved, already folded with the batch's later messages) and the stored ones joined
+    (locked, folded, with how many messages joined each)."""
+    from beatdesk.publishing.models import Delivery
+
+    messages = [item.message for item in batch]
+    position, parent_of, deliveries = found.position, found.parent_of, found.deliveries
+    reply_conversation, private_of = found.reply_conversation, found.private_of
+    # The stored conversations that may be joined, locked (in id order, so two processes
+    # never wait for each other in a circle).
+    ids = set(parent_of.values()) | set(reply_conversation.values()) | set(private_of.values())
+    stored = {}
+    if ids:
+        stored = {
+            c.pk: c
+            for c in Conversation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        }
+
+    conversations: list[Conversation] = []
+    created: list[Conversation] = []
+    joined: dict[int, tuple[Conversation, int]] = {}
+    counts: dict[int, int] = {}
+    private_in_batch: dict[tuple[int, str], Conversation] = {}
+    for i, message in enumerate(messages):
+        conversation, post_id = None, None
+        if message.in_reply_to:
+            key = (message.channel_id, message.in_reply_to)
+            earlier = position.get(key, len(batch)) if message.channel_id is not None else None
+            if earlier is not None and earlier < i:
+                conversation = conversations[earlier]
+            elif message.channel_id is not None and key in parent_of:
+                conversation = stored.get(parent_of[key])
+            else:
+                delivery = next(
+                    (
+                        row
+                        for row in deliveries.get(message.in_reply_to, ())
+                        if message.channel_id is None or row[1] == message.channel_id
+                    ),
+                    None,
+                )
+                if delivery is not None:
+                    if delivery[3] == Delivery.Action.REPLY:
+                        conversation = stored.get(reply_conversation.get(delivery[0]))
+                    else:
+                        post_id = delivery[4]
+        if (
+            conversation is None
+            and message.kind == Message.Kind.DIRECT
+            and message.channel_id is not None
+        ):
+            handle = (message.channel_id, message.author_handle)
+            conversation = private_in_batch.get(handle) or stored.get(private_of.get(handle))
+        if conversation is None:
+            conversation = _new_conversation(message, policy, post_id)
+            created.append(conversation)
+        else:
+            _fold(conversation, message, policy)
+            counts[id(conversation)] = counts.get(id(conversation), 0) + 1
+            if conversation.pk is not None:
+                joined[conversation.pk] = (conversation, counts[id(conversation)])
+            else:
+                conversation.version = counts[id(conversation)]
+        if conversation.is_private and not conversation.is_closed:
+            private_in_batch[(conversation.channel_id, conversation.author_handle)] = conversation
+        conversations.append(conversation)
+    return conversations, created, joined

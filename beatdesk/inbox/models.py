@@ -125,6 +125,12 @@ class Conversation(models.Model):
             models.Index(fields=["force", "district", "status"], name="inbox_conv_district"),
             models.Index(fields=["force", "assignee", "status"], name="inbox_conv_assignee"),
             models.Index(fields=["force", "last_message_id"], name="inbox_conv_latest"),
+            # Ingestion finds a direct message's open private conversation with its sender.
+            models.Index(
+                fields=["channel", "author_handle"],
+                condition=models.Q(is_private=True),
+                name="inbox_conv_private_sender",
+            ),
         ]
 
     def __str__(self) -> str:

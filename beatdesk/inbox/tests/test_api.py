@@ -82,3 +82,43 @@ def test_the_command_prints_a_working_key(client, force, capsys):
     call_command("inbox_api_key", "--force", force.slug, "--name", "Bridge")
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     assert send(client, {"text": "hello?", "account": "york"}, raw).status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_emergency_in_a_batch_is_stored_even_if_storing_the_rest_fails(
+    client, force, key, monkeypatch
+):
+    from beatdesk.inbox import ingest
+
+    store_batch = ingest._store_batch
+    calls = []
+
+    def fail_after_the_first(batch, *args):
+        calls.append([item.message.network_id for item in batch])
+        if len(calls) > 1:
+            raise ConnectionError("the database went away")
+        return store_batch(batch, *args)
+
+    monkeypatch.setattr(ingest, "_store_batch", fail_after_the_first)
+    client.raise_request_exception = False
+    body = {
+        "messages": [
+            {"id": "fb-1", "account": "york", "network": "simulated", "author_handle": "a",
+             "text": "Is the Haxby road open?"},
+            {"id": "fb-2", "account": "york", "network": "simulated", "author_handle": "b",
+             "text": "my neighbour is screaming and he is hitting her right now, please send "
+                     "someone"},
+            {"id": "fb-3", "account": "york", "network": "simulated", "author_handle": "c",
+             "text": "Parking question"},
+        ]
+    }  # fmt: skip
+    assert send(client, body, key).status_code == 500
+    assert calls == [["fb-2"], ["fb-1", "fb-3"]]
+    stored = Message.objects.get()
+    assert stored.network_id == "fb-2" and stored.is_emergency
+    assert stored.conversation.is_emergency
+    # The feed sends the batch again: the emergency is a duplicate, the rest are stored.
+    monkeypatch.setattr(ingest, "_store_batch", store_batch)
+    results = send(client, body, key).json()["messages"]
+    assert [r["duplicate"] for r in results] == [False, True, False]
+    assert Message.objects.count() == 3

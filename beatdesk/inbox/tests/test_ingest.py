@@ -282,3 +282,293 @@ def test_a_batch_is_stored_in_order_with_threads_duplicates_and_emergencies(
     assert inbox_list(officer=officer_york)[0].pk == emergency.pk
     bins = Conversation.objects.get(pk=stored[0].conversation_id)
     assert bins.last_message_id == stored[5].pk
+
+
+# --- Batches: replies stored per batch keep every thread whole --------------------------------
+
+
+@pytest.fixture
+def batch_item(account):
+    york = account("york")
+    channel = york.channels.get(network="simulated")
+
+    def item(network_id, text, **extra):
+        return {"channel": channel, "account": york, "network_id": network_id, "text": text,
+                "author_handle": "a", **extra}  # fmt: skip
+
+    return item
+
+
+def test_a_batch_threads_replies_to_stored_messages_and_to_each_other(force, batch_item):
+    from beatdesk.inbox.ingest import messages_ingest
+
+    old = message_ingest(force=force, **batch_item("old-1", "Is the Haxby road open?"))
+    other = message_ingest(force=force, **batch_item("old-2", "Bins not collected in Acomb"))
+    Conversation.objects.filter(pk=old.conversation_id).update(status="waiting", version=5)
+    stored = messages_ingest(
+        force=force,
+        items=[
+            batch_item("n1", "Any news on the road?", kind="reply", in_reply_to="old-1"),
+            batch_item("n2", "A new question about parking"),
+            batch_item("n3", "Still closed this morning", kind="reply", in_reply_to="n1"),
+            batch_item("n4", "And the bins?", kind="reply", in_reply_to="old-2"),
+            batch_item("n5", "Parking follow-up", kind="reply", in_reply_to="n2"),
+            batch_item("n3", "Still closed this morning", kind="reply", in_reply_to="n1"),
+            batch_item("n6", "Reply to the road again", kind="reply", in_reply_to="n3"),
+            batch_item(
+                "n7", "Answer to something we never saw", kind="reply", in_reply_to="unknown-9"
+            ),
+        ],
+    )
+    road, bins = old.conversation_id, other.conversation_id
+    assert [m.conversation_id for m in stored] == [
+        road, stored[1].conversation_id, road, bins, stored[1].conversation_id, road, road,
+        stored[7].conversation_id,
+    ]  # fmt: skip
+    assert len({road, bins, stored[1].conversation_id, stored[7].conversation_id}) == 4
+    assert stored[5].pk == stored[2].pk and stored[5].was_duplicate
+    assert not getattr(stored[2], "was_duplicate", False)
+    assert Message.objects.count() == 2 + 7
+    conversation = Conversation.objects.get(pk=road)
+    # Three messages joined the stored conversation: counted, reopened, newest shown.
+    assert conversation.version == 5 + 3
+    assert conversation.status == "open"
+    assert conversation.last_message_id == stored[6].pk
+    assert conversation.preview == "Reply to the road again"
+    assert conversation.messages.count() == 4
+    parking = Conversation.objects.get(pk=stored[1].conversation_id)
+    assert parking.last_message_id == stored[4].pk and parking.version == 1
+    assert Conversation.objects.get(pk=bins).last_message_id == stored[3].pk
+
+
+def test_a_batch_groups_replies_to_our_post_and_joins_our_reply(
+    force, account, officer_york, batch_item
+):
+    from beatdesk.inbox.ingest import messages_ingest
+    from beatdesk.publishing.models import Post
+
+    channel = account("york").channels.get(network="simulated")
+    post = Post.objects.create(force=force, account=account("york"), author=officer_york,
+                               state=Post.State.PUBLISHED, signature="^JH", client_token="t1")  # fmt: skip
+    Delivery.objects.create(force=force, channel=channel, post=post, state=Delivery.State.SENT,
+                            due_at=post.created_at, network_id="our-post-1")  # fmt: skip
+    root = message_ingest(force=force, **batch_item("m1", "Is the Haxby road open?"))
+    ours = Delivery.objects.create(force=force, channel=channel, action=Delivery.Action.REPLY,
+                                   state=Delivery.State.SENT, due_at=root.received_at,
+                                   network_id="our-reply-9")  # fmt: skip
+    Message.objects.create(force=force, conversation=root.conversation, channel=channel,
+                           direction=Message.Direction.OUT, text="Yes, it reopened.",
+                           delivery=ours, received_at=root.received_at)  # fmt: skip
+    stored = messages_ingest(
+        force=force,
+        items=[
+            batch_item("r1", "Great news", kind="reply", in_reply_to="our-post-1"),
+            batch_item("r2", "Which street?", kind="reply", in_reply_to="our-post-1"),
+            batch_item("r3", "Thanks!", kind="reply", in_reply_to="our-reply-9"),
+            batch_item("r4", "Which street, please?", kind="reply", in_reply_to="r2"),
+        ],
+    )
+    assert stored[0].conversation.post_id == stored[1].conversation.post_id == post.pk
+    assert stored[0].conversation_id != stored[1].conversation_id
+    assert stored[2].conversation_id == root.conversation_id
+    assert stored[3].conversation_id == stored[1].conversation_id
+
+
+def test_direct_messages_in_one_batch_join_one_private_conversation(force, account):
+    from beatdesk.inbox.ingest import messages_ingest
+
+    york = account("york")
+    channel = york.channels.get(network="simulated")
+
+    def dm(network_id, text, handle):
+        return {"channel": channel, "account": york, "network_id": network_id, "text": text,
+                "author_handle": handle, "kind": "direct"}  # fmt: skip
+
+    first = message_ingest(force=force, **dm("d0", "Can I ask something privately?", "sam"))
+    stored = messages_ingest(
+        force=force,
+        items=[
+            dm("d1", "It's about my neighbour", "sam"),
+            dm("d2", "Hello, a different person", "lee"),
+            dm("d3", "And his car", "sam"),
+            dm("d4", "Me again", "lee"),
+        ],
+    )
+    assert stored[0].conversation_id == stored[2].conversation_id == first.conversation_id
+    assert stored[1].conversation_id == stored[3].conversation_id != first.conversation_id
+    assert Conversation.objects.get(pk=first.conversation_id).version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@real_concurrency
+def test_concurrent_batches_with_shared_messages_store_each_once(force, account):
+    from beatdesk.inbox.ingest import messages_ingest
+
+    york = account("york")
+    channel = york.channels.get(network="simulated")
+    message_ingest(force=force, channel=channel, network_id="root", text="Road open?",
+                   author_handle="a")  # fmt: skip
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def deliver(offset):
+        try:
+            ch = Channel.objects.select_related("account").get(pk=channel.pk)
+            items = [
+                {"channel": ch, "network_id": f"c{n}", "text": f"Reply number {n}",
+                 "author_handle": f"p{n}", "kind": "reply", "in_reply_to": "root"}
+                for n in range(offset, offset + 30)
+            ]  # fmt: skip
+            barrier.wait()
+            messages_ingest(force=force, items=items)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(n * 10,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Message.objects.count() == 1 + 50
+    assert Message.objects.filter(network_id="c15").count() == 1
+    # Every reply is in the root's thread, and the thread counts each message once.
+    conversation = Conversation.objects.get()
+    assert conversation.version == 50
+    assert conversation.last_message_id == Message.objects.order_by("-id").first().pk
+
+
+# --- The emergency fast path -----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batchs_emergency_is_committed_and_flagged_before_the_rest_is_stored(
+    force, account, officer_york, batch_item, monkeypatch
+):
+    from beatdesk.inbox import ingest
+    from beatdesk.inbox.selectors import emergencies_open
+
+    store_batch = ingest._store_batch
+    seen = []
+
+    def store_then_fail(batch, *args):
+        if seen:
+            # The rest of the batch: by now the emergency is committed, flagged and pinned.
+            assert not connection.in_atomic_block
+            urgent = Message.objects.get(network_id="e3")
+            assert urgent.is_emergency and urgent.conversation.is_emergency
+            assert urgent.conversation.last_message_id == urgent.pk
+            assert [c.pk for c in emergencies_open(officer=officer_york)] == [
+                urgent.conversation_id
+            ]
+            assert inbox_list(officer=officer_york)[0].pk == urgent.conversation_id
+            raise ConnectionError("the database went away")
+        seen.append([item.message.network_id for item in batch])
+        return store_batch(batch, *args)
+
+    monkeypatch.setattr(ingest, "_store_batch", store_then_fail)
+    with pytest.raises(ConnectionError):
+        ingest.messages_ingest(
+            force=force,
+            items=[
+                batch_item("e1", "Is the Haxby road open?"),
+                batch_item("e2", "Thanks for the talk at the school"),
+                batch_item("e3", EMERGENCY),
+                batch_item("e4", "Parking question"),
+            ],
+        )
+    assert seen == [["e3"]]
+    assert list(Message.objects.values_list("network_id", flat=True)) == ["e3"]
+    assert Conversation.objects.get().is_emergency
+
+
+def test_an_emergency_answering_an_earlier_message_of_its_batch_brings_its_thread(
+    force, batch_item, monkeypatch
+):
+    from beatdesk.inbox import ingest
+
+    store_batch = ingest._store_batch
+    calls = []
+
+    def recording(batch, *args):
+        calls.append([item.message.network_id for item in batch])
+        return store_batch(batch, *args)
+
+    monkeypatch.setattr(ingest, "_store_batch", recording)
+    stored = ingest.messages_ingest(
+        force=force,
+        items=[
+            batch_item("t1", "Noise from next door again"),
+            batch_item("t2", "A question about bins"),
+            batch_item("t3", "It's getting worse", kind="reply", in_reply_to="t1"),
+            batch_item("t4", EMERGENCY, kind="reply", in_reply_to="t3"),
+            batch_item("t5", "Anyone there?", kind="reply", in_reply_to="t4"),
+        ],
+    )
+    assert calls == [["t1", "t3", "t4"], ["t2", "t5"]]
+    assert [m.network_id for m in stored] == ["t1", "t2", "t3", "t4", "t5"]
+    thread = {stored[i].conversation_id for i in (0, 2, 3, 4)}
+    assert len(thread) == 1 and stored[1].conversation_id not in thread
+    conversation = Conversation.objects.get(pk=stored[0].conversation_id)
+    assert conversation.is_emergency and conversation.priority == "urgent"
+    assert conversation.last_message_id == max(stored[i].pk for i in (0, 2, 3, 4))
+    assert conversation.preview == "Anyone there?"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_message_records_when_the_commit_that_stored_it_happened(force, batch_item):
+    from beatdesk.inbox.ingest import messages_ingest
+
+    stored = messages_ingest(
+        force=force,
+        items=[batch_item("s1", "Is the Haxby road open?"), batch_item("s2", EMERGENCY)],
+    )
+    assert stored[1].is_emergency
+    assert stored[1].committed_at <= stored[0].committed_at
+
+
+def test_a_long_batch_is_stored_in_parts_and_threads_across_them(force, batch_item, monkeypatch):
+    from beatdesk.inbox import ingest
+
+    monkeypatch.setattr(ingest, "STORE_CHUNK", 2)
+    stored = ingest.messages_ingest(
+        force=force,
+        items=[
+            batch_item("p1", "Is the Haxby road open?"),
+            batch_item("p2", "Bins question"),
+            batch_item("p3", "Any news?", kind="reply", in_reply_to="p1"),
+            batch_item("p4", "Bins again", kind="reply", in_reply_to="p2"),
+            batch_item("p5", "Still waiting", kind="reply", in_reply_to="p3"),
+        ],
+    )
+    assert stored[0].conversation_id == stored[2].conversation_id == stored[4].conversation_id
+    assert stored[1].conversation_id == stored[3].conversation_id != stored[0].conversation_id
+    road = Conversation.objects.get(pk=stored[0].conversation_id)
+    assert road.version == 2 and road.last_message_id == stored[4].pk
+
+
+def test_a_batch_stopped_as_a_deadlock_is_tried_again(force, batch_item, monkeypatch):
+    from django.db import OperationalError
+
+    from beatdesk.inbox import ingest
+
+    store_batch = ingest._store_batch
+    calls = []
+
+    class Deadlock(Exception):
+        sqlstate = ingest.DEADLOCK
+
+    def deadlock_once(batch, *args):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return store_batch(batch, *args)
+
+    monkeypatch.setattr(ingest, "_store_batch", deadlock_once)
+    stored = ingest.messages_ingest(
+        force=force, items=[batch_item("k1", "Road open?"), batch_item("k2", "Bins?")]
+    )
+    assert calls == [2, 2]
+    assert Message.objects.count() == 2 and all(m.pk for m in stored)
