@@ -199,6 +199,8 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "due_at"], name="delivery_due"),
+            # The inbox finds which of our posts and replies a public reply answers.
+            models.Index(fields=["force", "network_id"], name="delivery_network_id"),
         ]
 
     def __str__(self) -> str:
