@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from beatdesk.forces.models import Account, District, Force
@@ -262,10 +262,15 @@ def emergencies_open(*, officer: Officer) -> list[Conversation]:
     )
 
 
-def latest_marker(*, officer: Officer) -> int:
-    """The newest message id the officer can see: the poll's cheap "anything new?" check."""
-    found = conversations_visible_to(officer=officer).aggregate(latest=Max("last_message_id"))
-    return found["latest"] or 0
+def latest_marker(*, officer: Officer) -> str:
+    """The poll's cheap "anything new?" check over the conversations the officer can see:
+    the newest message id, how many there are and the sum of their versions. The newest id
+    alone is not enough: with several ingesting processes a message can commit after one
+    with a higher id, and a new conversation or a reply changes the count or a version."""
+    found = conversations_visible_to(officer=officer).aggregate(
+        latest=Max("last_message_id"), count=Count("pk"), versions=Sum("version")
+    )
+    return f"{found['latest'] or 0}.{found['count']}.{found['versions'] or 0}"
 
 
 def conversation_for(*, officer: Officer, pk: int) -> Conversation | None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from beatdesk.audit.models import AuditEvent
 from beatdesk.core.testing import login
-from beatdesk.inbox import services
+from beatdesk.inbox import selectors, services
 from beatdesk.inbox.models import (
     Conversation,
     ConversationView,
@@ -63,8 +63,8 @@ def test_the_poll_answers_nothing_new_cheaply_and_new_messages_fully(
 ):
     ingest("Can I ask about parking?")
     login(client, officer_york)
-    marker = Conversation.objects.get().last_message_id
-    assert marker
+    marker = selectors.latest_marker(officer=officer_york)
+    assert marker.startswith(f"{Conversation.objects.get().last_message_id}.")
     # Session, user, two-factor check (2), officer, force, roles, the newest id, session save.
     with django_assert_max_num_queries(11):
         quiet = client.get(reverse("inbox:poll"), {"since": marker})
@@ -78,9 +78,31 @@ def test_the_poll_answers_nothing_new_cheaply_and_new_messages_fully(
 def test_a_message_from_another_district_does_not_wake_the_poll(client, officer_york, ingest):
     ingest("Can I ask about parking?")
     login(client, officer_york)
-    marker = Conversation.objects.get().last_message_id
+    marker = selectors.latest_marker(officer=officer_york)
     ingest("Whitby question?", account_slug="scarborough", network_id="s1")
     assert client.get(reverse("inbox:poll"), {"since": marker}).status_code == 204
+
+
+def test_a_message_that_commits_after_a_newer_one_still_wakes_the_poll(
+    client, officer_york, ingest
+):
+    # Two ingesting processes: the message with the lower id commits second. Its
+    # conversation's newest id is below the marker the page already has.
+    first = ingest("Newer id, committed first?", network_id="n1")
+    login(client, officer_york)
+    late = ingest("Lower id, committed late?", network_id="n0")
+    Conversation.objects.filter(pk=late.conversation_id).update(last_message_id=first.pk - 1)
+    Conversation.objects.filter(pk=first.conversation_id).update(last_message_id=first.pk)
+    marker_without_late = (
+        f"{first.pk}.1.{Conversation.objects.get(pk=first.conversation_id).version}"
+    )
+    fresh = client.get(reverse("inbox:poll"), {"since": marker_without_late})
+    assert fresh.status_code == 200
+    assert "Lower id, committed late?" in fresh.content.decode()
+    # A reply in a known conversation changes its version: the poll wakes too.
+    marker = selectors.latest_marker(officer=officer_york)
+    ingest("And one more thing?", network_id="n3", in_reply_to="n1")
+    assert client.get(reverse("inbox:poll"), {"since": marker}).status_code == 200
 
 
 def test_hostile_sender_names_and_texts_are_escaped(client, officer_york, ingest):
