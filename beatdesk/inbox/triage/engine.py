@@ -45,7 +45,7 @@ MAX_CHARS = 5000
 # The learned model flags an emergency the signals missed only when it is this sure: the lowest
 # threshold whose cross-validated precision on the development messages stays at 0.9 or more
 # and whose false alarms on ordinary messages stay under 0.5% (docs/decisions/0050-...).
-LEARNED_EMERGENCY = 0.5
+LEARNED_EMERGENCY = 0.7
 # How much the learned category model's probability adds to a category's signal score.
 LEARNED_CATEGORY_WEIGHT = 3.0
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
@@ -72,6 +72,13 @@ class Danger:
     masked: str
 
 
+# "my neighbour was threatening me", "she was attacked": told in the past tense.
+PAST_TENSE = re.compile(r"\b(?:was|were)(?: (?:\w+ly|being|getting))? $")
+# "the officer who came about my car being stolen": the danger is the subject of the message,
+# not happening now.
+ABOUT_EARLIER = re.compile(
+    r"\b(?:about|after|regarding|since) (?:my|our|the|his|her|their) (?:\w+ )?$"
+)
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
 
@@ -205,6 +212,14 @@ def _set_aside_because(
         return f"not an emergency: in the past — '{_words(past)}'"
     if long_past and not now_outside:
         return f"not an emergency: in the past — '{_words(long_past)}'"
+    before = s_text[: match.start()]
+    earlier = None if self_harm else ABOUT_EARLIER.search(before)
+    if earlier:
+        return f"not an emergency: about an earlier event — '{_words(earlier)}'"
+    # The verb's own tense; a "now" elsewhere in the sentence does not make it current.
+    told_in_past = PAST_TENSE.search(before) if signal.past == "any" else None
+    if told_in_past and not sig.NOW_STRONG.search(_clause(s_text, match.start(), match.end())):
+        return f"not an emergency: in the past — '{_words(told_in_past)}'"
     return None
 
 
@@ -223,7 +238,8 @@ def _missing_person(original: str, text: str, masked: str, notes: list[str]) -> 
         if sig.CONDITIONAL.search(s_text) or sig.STORY.search(s_text):
             continue
         # "my dog has gone missing", "the parcel never came": the thing comes just before.
-        thing = sig.MISSING_NOT_PERSON.search(s_text, max(0, match.start() - 30), match.end())
+        # Only what comes before counts: in "her phone is off" the phone is how she is missed.
+        thing = sig.MISSING_NOT_PERSON.search(s_text, max(0, match.start() - 30), match.start())
         if thing and not re.search(sig.KIN, s_text[max(0, match.start() - 30) : match.end()]):
             continue
         if sig.LONG_PAST.search(s_text) and not sig.NOW_STRONG.search(s_text):
@@ -246,7 +262,9 @@ def _is_emergency(hits: list[Hit], text: str) -> bool:
     if any(h.tier == sig.STRONG for h in hits):
         return True
     weak = [h for h in hits if h.tier == sig.WEAK]
-    distinct = {h.snippet for h in hits}
+    # Two signals count as two only when they point at different words: "the kids are
+    # screaming" is one signal found twice, not a second sign of danger.
+    distinct = {h.snippet for h in hits if not _inside_another(h, hits)}
     if weak:
         if len(distinct) >= 2:
             return True
@@ -255,6 +273,16 @@ def _is_emergency(hits: list[Hit], text: str) -> bool:
     # Supporting signals alone ("please help", "I'm scared") need two different kinds.
     return len({h.label for h in hits}) >= 2
     return False
+
+
+def _inside_another(hit: Hit, hits: list[Hit]) -> bool:
+    return hit.end > hit.start and any(
+        other is not hit
+        and other.start <= hit.start
+        and hit.end <= other.end
+        and (other.end - other.start) > (hit.end - hit.start)
+        for other in hits
+    )
 
 
 def _spam(text: str) -> tuple[float, list[str]]:
@@ -359,7 +387,10 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
     # Like a weak signal, it is overruled by a past-time cue with no sign of "now", a joke, a
     # story, or the writer saying nobody is in danger.
     if (
-        (sig.PAST.search(danger.masked) and not sig.NOW_STRONG.search(danger.masked))
+        (
+            (sig.PAST.search(danger.masked) or sig.FUTURE.search(danger.masked))
+            and not sig.NOW_STRONG.search(danger.masked)
+        )
         or sig.JOKE.search(norm)
         or sig.STORY.search(danger.masked)
         or sig.NOT_EMERGENCY.search(danger.masked)

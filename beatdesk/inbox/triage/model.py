@@ -32,7 +32,8 @@ EPOCHS = 30
 LEARNING_RATE = 0.3
 L2 = 1e-3
 SEED = 5
-VERSION = 3
+VERSION = 4
+CHARS = 5
 
 
 # Function words say more about who wrote the team's examples than about danger: without this
@@ -202,6 +203,12 @@ def features(masked: str, flags: set[str]) -> set[str]:
     found.update(
         f"{a}_{b}" for a, b in itertools.pairwise(words) if a not in STOPWORDS or b not in STOPWORDS
     )
+    # Runs of five characters across the words: they carry misspellings ("stabed"), word
+    # endings and short phrases ("he's in", "s on t") that whole words miss. In 5-fold
+    # cross-validation on the development part they raised the model's own recall at p >= 0.5
+    # from 0.86 to 0.92 with precision no lower.
+    joined = " ".join(words)
+    found.update("~" + joined[i : i + CHARS] for i in range(len(joined) - CHARS + 1))
     found.update(flags)
     return found
 
@@ -234,7 +241,8 @@ class Linear:
 
     def top(self, feats: set[str], n: int = 3) -> list[str]:
         """The features that pushed hardest towards yes, for the reasons staff read."""
-        scored = [(self.weights.get(f, 0.0), f) for f in feats if not f.startswith("#")]
+        # Cue flags and runs of characters mean nothing to a reader: whole words only.
+        scored = [(self.weights.get(f, 0.0), f) for f in feats if f[0] not in "#~"]
         return [f.replace("_", " ") for w, f in sorted(scored, reverse=True)[:n] if w > 0]
 
 
