@@ -79,6 +79,17 @@ PAST_TENSE = re.compile(r"\b(?:was|were)(?: (?:\w+ly|being|getting))? $")
 ABOUT_EARLIER = re.compile(
     r"\b(?:about|after|regarding|since) (?:my|our|the|his|her|their) (?:\w+ )?$"
 )
+# A negation right before the danger words: "he hasn't got a knife", "she isn't bleeding".
+DENIED = re.compile(
+    r"\b(?:no|not|never|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|doesn'?t|haven'?t|hasn'?t)"
+    r"(?: \w+)?\s*$"
+)
+# "he won't stop hitting her" is not a negation.
+NOT_STOPPING = re.compile(r"\b(?:won'?t|will not|can'?t|doesn'?t|does not|never) stop (?:\w+ )?$")
+# "messages telling her to hurt herself": harassment to report, not her own intent.
+URGED = re.compile(
+    r"\b(?:telling|told|tells|encouraging|urging|egging) (?:her|him|me|them|people|my \w+) (?:on )?(?:to )?$"
+)
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
 
@@ -169,7 +180,9 @@ def _danger(original: str, text: str) -> Danger:
                 hits.append(hit)
                 continue
             notes.append(why)
-            if why.startswith(("not an emergency: in the past", "not an emergency: negated")):
+            if why.startswith(("not an emergency: in the past", "not an emergency: negated")) or (
+                why.startswith("not an emergency: denied")
+            ):
                 set_aside.append(hit)
     missing = _missing_person(original, text, masked, notes)
     if missing:
@@ -194,8 +207,16 @@ def _set_aside_because(
     """Why a danger signal does not count, or None when it stands."""
     snippet = " ".join(match.group(0).split())
     self_harm = signal.label == "self-harm"
-    if sig.NEGATION.search(s_text[: match.start()]):
+    before = s_text[: match.start()]
+    if sig.NEGATION.search(before) and not NOT_STOPPING.search(before):
+        if DENIED.search(before):
+            return f"not an emergency: denied — '{snippet}'"
         return f"not an emergency: negated — '{snippet}'"
+    safe = sig.SAFE_NOW.search(s_text)
+    if safe:
+        return f"not an emergency: over or safe now — '{_words(safe)}'"
+    if self_harm and URGED.search(before):
+        return f"not an emergency: someone else urging it, a crime to report — '{snippet}'"
     conditional = sig.CONDITIONAL.search(_clause(s_text, match.start(), match.end()))
     if conditional:
         return f"not an emergency: a question or hypothetical — '{_words(conditional)}'"
@@ -212,7 +233,6 @@ def _set_aside_because(
         return f"not an emergency: in the past — '{_words(past)}'"
     if long_past and not now_outside:
         return f"not an emergency: in the past — '{_words(long_past)}'"
-    before = s_text[: match.start()]
     earlier = None if self_harm else ABOUT_EARLIER.search(before)
     if earlier:
         return f"not an emergency: about an earlier event — '{_words(earlier)}'"
@@ -394,6 +414,9 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
         or sig.JOKE.search(norm)
         or sig.STORY.search(danger.masked)
         or sig.NOT_EMERGENCY.search(danger.masked)
+        or sig.SAFE_NOW.search(danger.masked)
+        # The signals read the danger and found it denied outright ("he hasn't got a knife").
+        or any(note.startswith("not an emergency: denied") for note in danger.notes)
     ):
         return None
     words = "', '".join(models.emergency.top(feats))

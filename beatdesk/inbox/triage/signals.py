@@ -233,7 +233,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:\w+ )?(?:into|in) (?:a|the|his|their) (?:car|van|bushes|alley|house|woods|boot)\b|"
         r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b|"
         r"\b(?:fall|fell|fallen|jump|jumped|slip|slipped|gone|went) (?:off|from|over) (?:the|a) (?:pier|harbour wall|quay|jetty|boat|bridge|cliff|edge)\b|"
-        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\bthrowing (?:fireworks|bricks|stones|rocks|acid|bottles) at "
+        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) at "
         r"(?:a |an |the |people|me|us|him|her|them|kids|cars|passing)|"
         r"\b(?:says?|saying|said|keeps saying) (?:i|we|you|she|he)(?:'ll| will)? (?:won'?t|not|never|will not) (?:see|live to see|make it (?:to|through)) "
         r"(?:the )?(?:morning|tomorrow|the night|christmas|the weekend)\b",
@@ -279,12 +279,12 @@ EMERGENCY: tuple[Signal, ...] = (
         r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
         r"trying to (?:force|kick|smash|jemmy|prise|break|open|pull|push|lift) (?:open )?(?:my|the|our|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
-        r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
+        r"tryin[g']? (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?|locks?)|"
         r"door handle (?:is )?(?:going|moving)|breaking in(?:to)?|kicking (?:my|the|our) (?:\w+ )?door (?:in|down)|"
         r"forcing (?:my|the|our) (?:door|window)|smashing (?:my|the|our) (?:door|window)s?|"
         r"climbing (?:in|through|over) (?:my|the|our) (?:window|fence|back|balcony)|"
         r"(?:on|in) (?:my|our) balcony|inside (?:my|our) (?:car|van|house|flat|shed|garage)|"
-        r"(?:someone|somebody|someones|somebodys|a man|a guy|a bloke|men|people|a stranger|an intruder|"
+        r"(?:someone|somebody|someones|somebodys|sum1|some1|sumone|a man|a guy|a bloke|men|people|a stranger|an intruder|"
         r"strangers?)(?:'s| is| are)? (?:in|inside|downstairs in|upstairs in|on|in to) (?:my|our|her|his|their|mum'?s|nan'?s|dad'?s) (?:back |front )?"
         r"(?:house|home|flat|hallway|kitchen|bedroom|living room|garden|back garden|shed|garage|loft|"
         r"attic|drive|driveway|yard|roof|balcony)|"
@@ -395,6 +395,14 @@ EMERGENCY: tuple[Signal, ...] = (
         tier=WEAK,
     ),
     S(
+        "someone is in danger",
+        r"\b(?:(?:doesn'?t|does not|don'?t|do not) seem to know where (?:he|she|they) (?:is|are)|"
+        r"(?:he|she) (?:doesn'?t|does not) know where (?:he|she) is|"
+        r"(?:out|outside|sitting|sat|wandering|walking) (?:\w+ ){0,4}in (?:his|her|their) "
+        r"(?:vest|pyjamas|nightie|nightdress|dressing gown|slippers))\b",
+        tier=WEAK,
+    ),
+    S(
         "crime just happened",
         r"\b(?:(?:he|she|they)(?:'s| has|'ve| have) (?:just )?(?:kicked|punched|hit|slapped|headbutted|strangled|choked|bitten|"
         r"burnt|burned|stabbed) (?:me|her|him|us|my)|(?:they'?re|he'?s|she'?s|they are|he is|she is) (?:still )?"
@@ -407,7 +415,7 @@ EMERGENCY: tuple[Signal, ...] = (
         "words of danger",
         r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
         r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
-        r"smoke|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
+        r"smoke(?! alarm| detector)|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
         r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
         r"panicking|hiding|balaclavas?|intruders?|burglars?|gunshots?|explosion|"
         r"crushed|unresponsive|fitting|seizure|convulsing|passed out|passing out|noose|"
@@ -493,7 +501,8 @@ MISSING = rx(
     rf"phone (?:is |'s )?(?:now |still |been )?(?:off|dead|switched off|turned off|going straight to voicemail)|should have been (?:home|back)|"
     rf"(?:car|van|bike)(?: is|'s)? still (?:at|in|parked)|(?:hasn'?t|has not|not) been seen|(?:haven'?t|not) seen (?:her|him|them) (?:since|for)|"
     rf"(?:hasn'?t|has not|not) (?:collected|taken in|picked up) (?:her|his|their|the) (?:milk|post|papers?)|"
-    rf"curtains (?:are |have been )?(?:still )?(?:shut|closed|drawn)|no answer at the door|(?:isn'?t|not) (?:answering|opening) the door)"
+    rf"curtains (?:are |have been )?(?:still )?(?:shut|closed|drawn)|no answer at the door|(?:isn'?t|not) (?:answering|opening) the door|"
+    rf"not (?:picking up|answering)(?: (?:his|her|their|the) (?:phone|door|calls))?|pressed (?:his|her|their) (?:alarm|pendant|button))"
 )
 VULNERABLE = rx(
     r"\b(?:dementia|alzheimer'?s|autis(?:m|tic)|learning (?:disab|difficult)\w*|special needs|vulnerable|"
@@ -542,8 +551,9 @@ NOW = rx(
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
     r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting)|minutes)\b|!{2,}"
 )
+# "since this morning" is how long it has gone on, not when it happened.
 PAST = rx(
-    r"\b(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
+    r"\b(?<!since\x20)(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|time|christmas|term)|yesterday|"
     r"(?:\d+|a few|few|a couple of|couple of|two|three|four|several|some|many) (?:days|weeks|months|years|decades) "
     r"(?:ago|back)|ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
@@ -552,7 +562,15 @@ PAST = rx(
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
     r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|this morning|overnight|"
-    r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?)\b"
+    r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?|(?:in|during) the night|"
+    r"i (?:rang|phoned|called|dialled) (?:999|101) when)\b"
+)
+# It is over, or the person is safe: overrules every signal, self-harm included.
+SAFE_NOW = rx(
+    r"\b(?:(?:is|are|'?s|'?re) (?:doing (?:so |really |much |very )?(?:well|better|great|ok|okay|fine)|recovering)|"
+    r"talked (?:him|her|them|my \w+) (?:down|out of)|not in (?:any )?(?:immediate )?danger|"
+    r"(?:she|he|they)(?:'?s|'?re| is| are) (?:safe|ok|okay|fine)(?: now)? (?:with|at|in) (?:us|me|home|hospital|school|work)|"
+    r"turn(?:ed|s) out (?:to be|it was)|false alarm)\b"
 )
 # Long ago: cancels even self-harm and missing-person signals (a son's overdose last month).
 LONG_PAST = rx(
@@ -594,7 +612,11 @@ FIGURATIVE = rx(
     r"end of (?:my|the) tether|can'?t breathe in (?:this|the|here)|this heat|"
     r"if i (?:buy|eat|spend|forget|bring|order|drink|miss|am late|'?m late|paint)\b.{0,40}(?:kill|murder) me|"
     r"(?:kill|murder) me (?:if|when) (?:he|she|they|my \w+) (?:sees?|finds? out|hears?|notices?|gets?|knows?)\b|"
-    r"scream(?:ing|ed)? (?:with|in|for) (?:joy|excitement|delight|laughter))"
+    r"scream(?:ing|ed)? (?:with|in|for) (?:joy|excitement|delight|laughter)|"
+    r"(?:nearly|almost) had a heart attack|gave me a heart attack|fake (?:blood|guns?|knife|knives|weapons?)|"
+    r"toy (?:guns?|knife|knives)|zombie walk|want(?:ed)? to die (?:every time|whenever|of (?:embarrassment|shame))|"
+    r"feel(?:s|ing)? like (?:i'?m|i am|they'?re|we'?re|you'?re) (?:drowning|dying|suffocating)|"
+    r"^\s*(?:i'?m |im )?(?:literally )?screaming(?: ?!+| ?😂| ?🤣| at (?:this|that)))"
 )
 JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|😆|😜|😅|;\))")
 # Reality cues: this is a story, a question about procedure, an awareness campaign.
@@ -611,7 +633,8 @@ CONDITIONAL = rx(
 # A story, a show or a campaign: judged for the whole sentence.
 STORY = rx(
     r"\b(?:awareness|campaign|training|course|workshop|talk (?:about|on)|article|documentary|film|"
-    r"movie|tv|telly|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
+    r"charity|sponsor(?:ed| me)|fundrais\w*|bungee|abseil\w*|skydive|(?:boxing day|new year'?s?(?: day)?) dip|"
+    r"movie|(?:tv|telly)(?!'?s? (?:still |been )?on\b| is (?:still )?on\b)|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
     r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
     r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
     r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
