@@ -217,6 +217,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:blood )?sugars?(?: is|'s| are| levels?)? (?:really |very |dangerously )?(?:low|high)|going (?:drowsy|floppy)|"
         r"keeps? (?:passing|blacking) out|(?:pushed|threw|thrown|kicked) (?:her|him|me|them|my \w+) down the (?:stairs|steps)|"
         r"(?:chest|arm) (?:is )?(?:really )?(?:tight|hurts|hurting)|throat (?:is )?(?:swelling|closing)|lips (?:are |have gone )?blue|"
+        r"(?:has|'s|have|'ve) (?:just )?had a (?:heart attack|stroke|seizure|fit)|grey and (?:sweaty|clammy)|"
+        r"jaw (?:hurts|is hurting|aching)|(?:reaction|allergic|sting)\b.{0,40}\b(?:swelling|swollen|wheezing|can'?t breathe)|"
         r"frothing at the mouth|(?:kicked|punched|hit|stabbed) (?:me|her) in the (?:stomach|belly|bump)|heard (?:her|him) (?:fall|hit the floor))\b",
     ),
     S(
@@ -405,8 +407,29 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "crime just happened",
         r"\b(?:(?:he|she|they)(?:'s| has|'ve| have) (?:just )?(?:kicked|punched|hit|slapped|headbutted|strangled|choked|bitten|"
-        r"burnt|burned|stabbed) (?:me|her|him|us|my)|(?:they'?re|he'?s|she'?s|they are|he is|she is) (?:still )?"
-        r"(?:there|here|outside|inside|in there) (?:now|right now))\b",
+        r"burnt|burned|stabbed) (?:me|her|him|us|my))\b",
+        tier=WEAK,
+    ),
+    S(
+        "crime just happened",
+        # The group in "h(e)re" keeps "now" as the literal the pre-check looks for: "here" is in most
+        # messages, "now" in few.
+        r"\b(?:they'?re|he'?s|she'?s|they are|he is|she is) (?:still )?(?:there|h(e)re|outside|inside|in there) "
+        r"(?:right )?now\b",
+        tier=WEAK,
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:(?:lit|burning|flaming) (?:\w+ )?(?:through|into) (?:my|our|the|her|his) letterbox|"
+        r"(?:pushing|pushed|put|putting|poured|pouring) (?:a |some )?(?:lit|burning|petrol|fire|flaming)\b.{0,30}\bletterbox|"
+        r"(?:being|been) held (?:in|at|against|captive|hostage|prisoner)|(?:in|inside) the boot of (?:a|the|his|their) car|"
+        r"(?:broken|smashed|kicked) (?:the|my|our) (?:\w+ )?door (?:down |in )?and (?:he'?s|she'?s|they'?re) coming|"
+        r"(?:baby|toddler|child|kid)s? (?:has been |been |was )?left (?:alone |on (?:its|his|her) own )?(?:in|outside)\b.{0,40}\b(?:hour|hours|rain|cold|heat|dark|nobody|no one))\b",
+    ),
+    S(
+        "being followed",
+        r"\b(?:(?:is|'?s) in the (?:building|shop|pub|office|school|hospital) looking for me|"
+        r"(?:not supposed|not allowed|isn'?t allowed|is not allowed) to (?:come|be) (?:within|near)|breach(?:ing|ed)? (?:his|her|the) (?:bail|order|injunction))\b",
         tier=WEAK,
     ),
     # Words of danger on their own: weak, so they count only with a sign of "now" or another
@@ -492,7 +515,7 @@ MISSING = rx(
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
-    rf"wandered off|walked out|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
+    rf"wandered off|walked out|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
@@ -563,14 +586,14 @@ PAST = rx(
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
     r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|this morning|overnight|"
     r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?|(?:in|during) the night|"
-    r"i (?:rang|phoned|called|dialled) (?:999|101) when)\b"
+    r"i (?:rang|phoned|called|dialled) (?:999|101) when|(?:the )?(?:last|latest) (?:one|time|message|call|letter) was)\b"
 )
 # It is over, or the person is safe: overrules every signal, self-harm included.
 SAFE_NOW = rx(
     r"\b(?:(?:is|are|'?s|'?re) (?:doing (?:so |really |much |very )?(?:well|better|great|ok|okay|fine)|recovering)|"
     r"talked (?:him|her|them|my \w+) (?:down|out of)|not in (?:any )?(?:immediate )?danger|"
     r"(?:she|he|they)(?:'?s|'?re| is| are) (?:safe|ok|okay|fine)(?: now)? (?:with|at|in) (?:us|me|home|hospital|school|work)|"
-    r"turn(?:ed|s) out (?:to be|it was)|false alarm)\b"
+    r"turn(?:ed|s) out (?:to be|it was)|false alarm|as (?:usual|normal|prescribed)|dosette)\b"
 )
 # Long ago: cancels even self-harm and missing-person signals (a son's overdose last month).
 LONG_PAST = rx(
@@ -628,7 +651,7 @@ CONDITIONAL = rx(
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
     r"can i|could i|am i allowed|do i need|amnesty|hand (?:in|them in|it in)|"
-    r"what if|imagine|pretend|(?:when|while) (?:people|kids|women|folk|pensioners|everyone|innocent people) (?:are|get|keep))\b"
+    r"what if|imagine|pretend|if i (?:think|suspect|believe|see|hear|know|notice)|(?:when|while) (?:people|kids|women|folk|pensioners|everyone|innocent people) (?:are|get|keep))\b"
 )
 # A story, a show or a campaign: judged for the whole sentence.
 STORY = rx(
