@@ -22,12 +22,12 @@ def held_out_scores():
 
 def test_the_data_set_is_large_varied_and_well_formed():
     examples = dataset.load()
-    assert len(examples) >= 400
+    assert len(examples) >= 1800
     texts = [e.text for e in examples]
     assert len(set(texts)) == len(texts), "every message appears once"
     counts = Counter(e.category for e in examples)
     assert set(counts) == set(CATEGORIES)
-    assert counts["emergency"] >= 150
+    assert counts["emergency"] >= 700
     assert all(counts[c] >= 25 for c in CATEGORIES)
     for example in examples:
         assert example.priority in (None, *PRIORITIES)
@@ -62,7 +62,7 @@ def test_the_split_is_deterministic_and_disjoint():
     assert 0.2 < len(held_out) / len(dataset.load()) < 0.4
     assert dataset.is_held_out(held_out[0].text)
     assert not dataset.is_held_out(development[0].text)
-    assert sum(e.category == "emergency" for e in held_out) >= 40
+    assert sum(e.category == "emergency" for e in held_out) >= 200
 
 
 def test_held_out_emergency_precision_meets_the_goal(held_out_scores):
@@ -71,20 +71,21 @@ def test_held_out_emergency_precision_meets_the_goal(held_out_scores):
 
 def test_held_out_emergency_recall_floor(held_out_scores):
     # The floor this engine honestly reaches on messages it was never tuned on.
-    assert held_out_scores.recall >= 0.75, held_out_scores.missed
+    assert held_out_scores.recall >= 0.84, held_out_scores.missed
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet: new "
-    "phrasings of danger escape the signals and the small learned model (see docs/benchmarks.md).",
+    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet (0.86 on 549 "
+    "held-out messages): new phrasings of danger still escape the signals and the small learned "
+    "model (see docs/benchmarks.md).",
 )
 def test_held_out_emergency_recall_meets_the_goal(held_out_scores):
     assert held_out_scores.recall >= 0.98
 
 
 def test_held_out_category_accuracy_floor(held_out_scores):
-    assert held_out_scores.accuracy >= 0.7
+    assert held_out_scores.accuracy >= 0.75
 
 
 def test_held_out_district_accuracy(held_out_scores):

@@ -45,6 +45,11 @@ NORTH_YORKSHIRE = TriageContext(
         "There's a man standing on the wrong side of the railings on Ouse Bridge",
         "A man has just collapsed outside the bakery and isn't moving",
         "the driver is absolutely off his face and has just got back in his car",
+        "please come he won't stop kicking her",
+        "the old man next door hasn't been seen for days and his curtains are still shut, he's 88",
+        "sum1 is in my back garden tryin the door",
+        "she said tonight is the night she ends it",
+        "my friend has sent me a photo of a load of tablets and her phone is now off",
     ],
 )
 def test_emergencies_without_an_obvious_keyword_are_flagged(text):
@@ -71,6 +76,11 @@ def test_emergencies_without_an_obvious_keyword_are_flagged(text):
             "Stop getting burgled! Smart locks 50% off this week only, order now www.lockit.shop",
             "spam",
         ),
+        ("I was assaulted outside a club two years ago and I'm ready to report it now", None),
+        ("I told the officer my ex was threatening me and nothing happened", None),
+        ("Charity abseil off the bridge on Saturday, please sponsor me", None),
+        ("The zombie run was great, fake blood everywhere", None),
+        ("He's doing really well now after trying to end it last year, thank you all", None),
     ],
 )
 def test_alarming_words_that_are_not_an_emergency(text, category):

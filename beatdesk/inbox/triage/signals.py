@@ -65,7 +65,8 @@ WEAPON = (
     r"(?:knife|knives|blade|machete|zombie knife|kitchen knife|gun|firearm|shotgun|pistol|rifle|"
     r"crossbow|axe|hatchet|hammer|baseball bat|cricket bat|golf club|sword|samurai sword|"
     r"meat cleaver|cleaver|screwdriver|crowbar|iron bar|metal bar|broken bottle|acid|taser|syringe|"
-    r"needle|knuckle ?duster)"
+    r"needle|knuckle ?duster|wheel ?brace|wrench|spanner|tyre iron|bike lock|sledge ?hammer|"
+    r"scaffold(?:ing)? (?:pole|bar)|bayonet|razor|stanley knife|bolt cutters)"
 )
 # Ordinary things that become weapons in the wrong hands: weaker evidence on their own.
 IMPROVISED = r"(?:bat|bats|stick|sticks|bottle|bottles|brick|bricks|chain|pole|spade|shovel|rock|rocks|plank|pipe)"
@@ -209,7 +210,16 @@ EMERGENCY: tuple[Signal, ...] = (
         r"can'?t feel my (?:legs|arms|face|body)|gone floppy|barely breathing|not breathing properly|"
         r"under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the)|"
         r"(?:just )?(?:got|been) (?:hit|knocked (?:down|over)|run over) by a (?:car|van|lorry|bus)|"
-        r"(?:car|van) on its roof|hanging upside down)\b",
+        r"(?:car|van) on its roof|hanging upside down|"
+        r"lying (?:at the (?:bottom|foot) of|on) the (?:stairs|steps)|(?:leg|arm|neck)(?: is|'s)? (?:the wrong way|bent the wrong way)|"
+        r"(?:fallen|fell|come) (?:off|from|through) (?:a|the|his|her) (?:ladder|roof|scaffold\w*|horse|loft hatch|balcony)|"
+        r"can'?t move (?:his|her|my|their) (?:legs|arms|neck|body)|talking (?:nonsense|gibberish)|"
+        r"(?:blood )?sugars?(?: is|'s| are| levels?)? (?:really |very |dangerously )?(?:low|high)|going (?:drowsy|floppy)|"
+        r"keeps? (?:passing|blacking) out|(?:pushed|threw|thrown|kicked) (?:her|him|me|them|my \w+) down the (?:stairs|steps)|"
+        r"(?:chest|arm) (?:is )?(?:really )?(?:tight|hurts|hurting)|throat (?:is )?(?:swelling|closing)|lips (?:are |have gone )?blue|"
+        r"(?:has|'s|have|'ve) (?:just )?had a (?:heart attack|stroke|seizure|fit)|grey and (?:sweaty|clammy)|"
+        r"jaw (?:hurts|is hurting|aching)|(?:reaction|allergic|sting)\b.{0,40}\b(?:swelling|swollen|wheezing|can'?t breathe)|"
+        r"frothing at the mouth|(?:kicked|punched|hit|stabbed) (?:me|her) in the (?:stomach|belly|bump)|heard (?:her|him) (?:fall|hit the floor))\b",
     ),
     S(
         "someone is in danger",
@@ -223,7 +233,12 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\btrying to take (?:me|her|him) (?:outside|home|away|with him|to his)\b|"
         r"\b(?:drag|dragged|dragging|pull|pulled|pulling|bundle|bundled|force|forced|push|pushed) (?:a|the|this|her|him|my) "
         r"(?:\w+ )?(?:into|in) (?:a|the|his|their) (?:car|van|bushes|alley|house|woods|boot)\b|"
-        r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b",
+        r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b|"
+        r"\b(?:fall|fell|fallen|jump|jumped|slip|slipped|gone|went) (?:off|from|over) (?:the|a) (?:pier|harbour wall|quay|jetty|boat|bridge|cliff|edge)\b|"
+        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) at "
+        r"(?:a |an |the |people|me|us|him|her|them|kids|cars|passing)|"
+        r"\b(?:says?|saying|said|keeps saying) (?:i|we|you|she|he)(?:'ll| will)? (?:won'?t|not|never|will not) (?:see|live to see|make it (?:to|through)) "
+        r"(?:the )?(?:morning|tomorrow|the night|christmas|the weekend)\b",
     ),
     S(
         "someone is in danger",
@@ -243,7 +258,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:person|man|woman|child|children|kids?|toddler|someone|pedestrian|people)(?: are| is)? "
         r"(?:\w+ing )?(?:on|in|along|across) the (?:motorway|a\d+|m\d+|dual carriageway|railway|"
         r"tracks|train line|level crossing|harbour wall)|"
-        r"(?:car|van|lorry|vehicle) (?:stuck |stopped )?on the (?:level crossing|railway|tracks)|"
+        r"(?:car|van|lorry|vehicle|we|i)(?:'?re|'?m|'?s| is| are| am)? (?:stuck |stopped |stalled |broken down |broke down |conked out )?on the (?:level crossing|railway|tracks)|"
         r"(?:on his|on her|on their) own (?:walking |wandering )?(?:along|on|by|near) the (?:road|harbour|river|water|sea|cliff))",
     ),
     S(
@@ -266,13 +281,13 @@ EMERGENCY: tuple[Signal, ...] = (
         r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
         r"trying to (?:force|kick|smash|jemmy|prise|break|open|pull|push|lift) (?:open )?(?:my|the|our|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
-        r"trying (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?)|"
+        r"tryin[g']? (?:my|the|our) (?:\w+ )?(?:door|door handle|back door|front door|windows?|handles?|locks?)|"
         r"door handle (?:is )?(?:going|moving)|breaking in(?:to)?|kicking (?:my|the|our) (?:\w+ )?door (?:in|down)|"
         r"forcing (?:my|the|our) (?:door|window)|smashing (?:my|the|our) (?:door|window)s?|"
         r"climbing (?:in|through|over) (?:my|the|our) (?:window|fence|back|balcony)|"
         r"(?:on|in) (?:my|our) balcony|inside (?:my|our) (?:car|van|house|flat|shed|garage)|"
-        r"(?:someone|somebody|someones|somebodys|a man|a guy|a bloke|men|people|a stranger|an intruder|"
-        r"strangers?)(?:'s| is| are)? (?:in|inside|downstairs in|upstairs in|on|in to) (?:my|our) "
+        r"(?:someone|somebody|someones|somebodys|sum1|some1|sumone|a man|a guy|a bloke|men|people|a stranger|an intruder|"
+        r"strangers?)(?:'s| is| are)? (?:in|inside|downstairs in|upstairs in|on|in to) (?:my|our|her|his|their|mum'?s|nan'?s|dad'?s) (?:back |front )?"
         r"(?:house|home|flat|hallway|kitchen|bedroom|living room|garden|back garden|shed|garage|loft|"
         r"attic|drive|driveway|yard|roof|balcony)|"
         r"(?:someone|somebody|someones|people)(?:'s| is| are)? in there|"
@@ -374,13 +389,56 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:car|van)\b|\btoo (?:scared|frightened|afraid) to (?:get out|move|leave|go out)\b",
         tier=WEAK,
     ),
+    S(
+        "someone is in danger",
+        r"\b(?:(?:don'?t|do not|doesn'?t|does not) feel safe|not safe (?:here|at home|in (?:my|our|the) (?:own )?(?:house|home|flat))|"
+        r"trying to (?:take|grab|snatch|drag) (?:them|the (?:kids|children|baby)|my (?:son|daughter|kids|children|baby|boy|girl))|"
+        r"turned up (?:drunk|pissed|off (?:his|her) (?:face|head)|with a))\b",
+        tier=WEAK,
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:(?:doesn'?t|does not|don'?t|do not) seem to know where (?:he|she|they) (?:is|are)|"
+        r"(?:he|she) (?:doesn'?t|does not) know where (?:he|she) is|"
+        r"(?:out|outside|sitting|sat|wandering|walking) (?:\w+ ){0,4}in (?:his|her|their) "
+        r"(?:vest|pyjamas|nightie|nightdress|dressing gown|slippers))\b",
+        tier=WEAK,
+    ),
+    S(
+        "crime just happened",
+        r"\b(?:(?:he|she|they)(?:'s| has|'ve| have) (?:just )?(?:kicked|punched|hit|slapped|headbutted|strangled|choked|bitten|"
+        r"burnt|burned|stabbed) (?:me|her|him|us|my))\b",
+        tier=WEAK,
+    ),
+    S(
+        "crime just happened",
+        # The group in "h(e)re" keeps "now" as the literal the pre-check looks for: "here" is in most
+        # messages, "now" in few.
+        r"\b(?:they'?re|he'?s|she'?s|they are|he is|she is) (?:still )?(?:there|h(e)re|outside|inside|in there) "
+        r"(?:right )?now\b",
+        tier=WEAK,
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:(?:lit|burning|flaming) (?:\w+ )?(?:through|into) (?:my|our|the|her|his) letterbox|"
+        r"(?:pushing|pushed|put|putting|poured|pouring) (?:a |some )?(?:lit|burning|petrol|fire|flaming)\b.{0,30}\bletterbox|"
+        r"(?:being|been) held (?:in|at|against|captive|hostage|prisoner)|(?:in|inside) the boot of (?:a|the|his|their) car|"
+        r"(?:broken|smashed|kicked) (?:the|my|our) (?:\w+ )?door (?:down |in )?and (?:he'?s|she'?s|they'?re) coming|"
+        r"(?:baby|toddler|child|kid)s? (?:has been |been |was )?left (?:alone |on (?:its|his|her) own )?(?:in|outside)\b.{0,40}\b(?:hour|hours|rain|cold|heat|dark|nobody|no one))\b",
+    ),
+    S(
+        "being followed",
+        r"\b(?:(?:is|'?s) in the (?:building|shop|pub|office|school|hospital) looking for me|"
+        r"(?:not supposed|not allowed|isn'?t allowed|is not allowed) to (?:come|be) (?:within|near)|breach(?:ing|ed)? (?:his|her|the) (?:bail|order|injunction))\b",
+        tier=WEAK,
+    ),
     # Words of danger on their own: weak, so they count only with a sign of "now" or another
     # signal, and only after the checks for past, story, joke and negation.
     S(
         "words of danger",
         r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
         r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
-        r"smoke|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
+        r"smoke(?! alarm| detector)|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
         r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
         r"panicking|hiding|balaclavas?|intruders?|burglars?|gunshots?|explosion|"
         r"crushed|unresponsive|fitting|seizure|convulsing|passed out|passing out|noose|"
@@ -412,6 +470,12 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"better off without me|won'?t be (?:here|around) (?:tomorrow|much longer|anymore)|"
         rf"can'?t go on|this is goodbye|goodbye (?:everyone|all)|"
         rf"(?:this is|these are) my last (?:message|words|post|day|night)|my last message|"
+        rf"(?:it'?s|its|tonight is) (?:my|her|his|their) last (?:message|words|night)\b(?! (?:in|at|here|of|before|with|on|shift|as))|"
+        rf"(?:ends?|ending) (?:it all|it tonight|it now|his life|her life|their life)|(?:he|she|they|i) (?:ends?|ending) it\b(?! (?:with|between))|"
+        rf"taken (?:everything|the lot|all of it) (?:in|from|out of) (?:the|her|his|my) (?:cupboard|medicine|cabinet|drawer|box)|"
+        rf"(?:picture|photo|pic|video) of (?:a load of |loads of |all (?:my|her|his) |a pile of |some )?(?:tablets|pills|a rope|a noose|the bridge|the river|the edge)|"
+        rf"engine running in (?:the|a|my|his|her) (?:garage|shut)|(?:hose|pipe) (?:in|into|from|on) the exhaust|"
+        rf"(?:said|says|saying|told (?:me|us|her|him)) (?:that )?(?:we|you|i|they|everyone)(?:'d| would| are|'re)? (?:all )?be better off without (?:him|her|me|them)|"
         rf"(?:a|the|got a|have a|bought a) rope|noose|hang {SELF}|hanging {SELF}|"
         rf"(?:pills|tablets) (?:in front of me|ready|lined up)|"
         rf"(?:taken|took|taking|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
@@ -435,7 +499,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
         r"i'?m sorry for everything|tell (?:my|them) .{0,20}i love them|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
         r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
-        r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight'?s the night|"
+        r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight(?:'?s| is) the night|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
         past="long",
@@ -451,13 +515,17 @@ MISSING = rx(
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
-    rf"wandered off|walked out|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
+    rf"wandered off|walked out|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
     rf"(?:don'?t|do not|doesn'?t) know where (?:he|she|they) (?:is|are|has gone)|no idea where (?:he|she|they)|"
     rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
-    rf"phone (?:is )?(?:off|dead|going straight to voicemail)|should have been (?:home|back))"
+    rf"phone (?:is |'s )?(?:now |still |been )?(?:off|dead|switched off|turned off|going straight to voicemail)|should have been (?:home|back)|"
+    rf"(?:car|van|bike)(?: is|'s)? still (?:at|in|parked)|(?:hasn'?t|has not|not) been seen|(?:haven'?t|not) seen (?:her|him|them) (?:since|for)|"
+    rf"(?:hasn'?t|has not|not) (?:collected|taken in|picked up) (?:her|his|their|the) (?:milk|post|papers?)|"
+    rf"curtains (?:are |have been )?(?:still )?(?:shut|closed|drawn)|no answer at the door|(?:isn'?t|not) (?:answering|opening) the door|"
+    rf"not (?:picking up|answering)(?: (?:his|her|their|the) (?:phone|door|calls))?|pressed (?:his|her|their) (?:alarm|pendant|button))"
 )
 VULNERABLE = rx(
     r"\b(?:dementia|alzheimer'?s|autis(?:m|tic)|learning (?:disab|difficult)\w*|special needs|vulnerable|"
@@ -483,29 +551,32 @@ MISSING_NOT_PERSON = rx(
 )
 FOUND = rx(
     r"(?<!n't\s)(?<!nt\s)(?<!not\s)(?<!never\s)\b(?:(?:has been|'?s been|was|been|now|were) found|"
-    r"found (?:safe|safe and well|him|her|them)|(?:is|'?s|are|came|come|got) (?:home|back)(?: now| safe| safely)"
+    r"found (?:safe|safe and well|him|her|them|my (?:\w+ )?(?:dad|mum|son|daughter|nan|gran|grandad|husband|wife|brother|sister|boy|girl))|(?:is|'?s|are|came|come|got) (?:home|back)(?: now| safe| safely)"
     r"|home safe|safe and well|thank you for (?:finding|sharing|bringing)|thanks for (?:finding|sharing|bringing))\b"
 )
 
 # --- cues about time, mood and reality ---------------------------------------------------------
 # Happening now: strong enough to outweigh a past-time word in the same sentence.
 NOW_STRONG = rx(
-    r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
+    r"\b(?:right now|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
+    r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
     r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
     r"is happening|going on|again)\b"
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
-    r"\b(?:right now|now|at the moment|atm|currently|as we speak|as i (?:type|write)|just now|"
+    r"\b(?:right now|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
+    r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
     r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
-    r"help|can hear|can see|i hear|i see|is happening|going on|live|[1-5] ?am|middle of the night|"
+    r"help|can hear|can see|i hear|i see|is happening|going on|(?<!where\x20i\x20)(?<!where\x20we\x20)(?<!where\x20she\x20)(?<!where\x20he\x20)live|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
     r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting)|minutes)\b|!{2,}"
 )
+# "since this morning" is how long it has gone on, not when it happened.
 PAST = rx(
-    r"\b(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
+    r"\b(?<!since\x20)(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|time|christmas|term)|yesterday|"
     r"(?:\d+|a few|few|a couple of|couple of|two|three|four|several|some|many) (?:days|weeks|months|years|decades) "
     r"(?:ago|back)|ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
@@ -514,13 +585,22 @@ PAST = rx(
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
     r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|this morning|overnight|"
-    r"earlier today|earlier)\b"
+    r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?|(?:in|during) the night|"
+    r"i (?:rang|phoned|called|dialled) (?:999|101) when|(?:the )?(?:last|latest) (?:one|time|message|call|letter) was)\b"
+)
+# It is over, or the person is safe: overrules every signal, self-harm included.
+SAFE_NOW = rx(
+    r"\b(?:(?:is|are|'?s|'?re) (?:doing (?:so |really |much |very )?(?:well|better|great|ok|okay|fine)|recovering)|"
+    r"talked (?:him|her|them|my \w+) (?:down|out of)|not in (?:any )?(?:immediate )?danger|"
+    r"(?:she|he|they)(?:'?s|'?re| is| are) (?:safe|ok|okay|fine)(?: now)? (?:with|at|in) (?:us|me|home|hospital|school|work)|"
+    r"turn(?:ed|s) out (?:to be|it was)|false alarm|as (?:usual|normal|prescribed)|dosette)\b"
 )
 # Long ago: cancels even self-harm and missing-person signals (a son's overdose last month).
 LONG_PAST = rx(
     r"\b(?:last (?:week|month|year|summer|winter|spring|autumn|christmas)|(?:\d+|a few|few|a couple of|"
     r"couple of|two|three|four|several|some|many) (?:weeks|months|years|decades) (?:ago|back)|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"in (?:19|20)\d\d|when i was|used to|years back|a while back|in the past|previously|years ago|"
+    r"sometimes|at times|from time to time|on and off|"
     r"(?:is|are|'?s|'?re) (?:doing (?:well|better|ok|okay|fine)|recovering|ok now|fine now))\b"
 )
 # Idioms that use alarming words for ordinary things.
@@ -534,7 +614,7 @@ FIGURATIVE = rx(
     r"nearly died laughing|kill(?:ing|ed)? (?:myself|me|us) laughing|laughed my head off|"
     r"(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|it|that|this|dj|lads|girls|"
     r"tune|album|match|game|performance|speech|post|feed)(?:'?s|'?re| is| are| was| were)? "
-    r"(?:totally |absolutely |literally |so |on )*fire\b(?! (?:brigade|service|engine|station))|"
+    r"(?:totally |absolutely |literally |so |on )*fire\b(?! (?:to|brigade|service|engine|station))|"
     r"set the (?:stage|dancefloor|place|night) (?:on fire|alight)|shot (?:of|for) |shots (?:of|for|at the bar)|"
     r"photo ?shoot|shoot (?:me|us) (?:a|an) |shooting (?:a|the|some) (?:video|film|photos?|scene)|"
     r"take a stab|stab at|stabbing pain|knife[- ]edge|killer (?:heels|app|deal|tune|view|views|workout)|"
@@ -553,7 +633,13 @@ FIGURATIVE = rx(
     r"can'?t breathe (?:for|from) laughing|crying laughing|i can'?t (?:even|cope) (?:with|😂|🤣)|"
     r"can'?t cope with (?:the|this|these|how)|can'?t take (?:it|this) (?:seriously)|sos (?:tea|bag)|"
     r"end of (?:my|the) tether|can'?t breathe in (?:this|the|here)|this heat|"
-    r"if i (?:buy|eat|spend|forget|bring|order|drink|miss|am late|'?m late|paint)\b.{0,40}(?:kill|murder) me)"
+    r"if i (?:buy|eat|spend|forget|bring|order|drink|miss|am late|'?m late|paint)\b.{0,40}(?:kill|murder) me|"
+    r"(?:kill|murder) me (?:if|when) (?:he|she|they|my \w+) (?:sees?|finds? out|hears?|notices?|gets?|knows?)\b|"
+    r"scream(?:ing|ed)? (?:with|in|for) (?:joy|excitement|delight|laughter)|"
+    r"(?:nearly|almost) had a heart attack|gave me a heart attack|fake (?:blood|guns?|knife|knives|weapons?)|"
+    r"toy (?:guns?|knife|knives)|zombie walk|want(?:ed)? to die (?:every time|whenever|of (?:embarrassment|shame))|"
+    r"feel(?:s|ing)? like (?:i'?m|i am|they'?re|we'?re|you'?re) (?:drowning|dying|suffocating)|"
+    r"^\s*(?:i'?m |im )?(?:literally )?screaming(?: ?!+| ?😂| ?🤣| at (?:this|that)))"
 )
 JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|😆|😜|😅|;\))")
 # Reality cues: this is a story, a question about procedure, an awareness campaign.
@@ -565,12 +651,13 @@ CONDITIONAL = rx(
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
     r"can i|could i|am i allowed|do i need|amnesty|hand (?:in|them in|it in)|"
-    r"what if|imagine|pretend)\b"
+    r"what if|imagine|pretend|if i (?:think|suspect|believe|see|hear|know|notice)|(?:when|while) (?:people|kids|women|folk|pensioners|everyone|innocent people) (?:are|get|keep))\b"
 )
 # A story, a show or a campaign: judged for the whole sentence.
 STORY = rx(
     r"\b(?:awareness|campaign|training|course|workshop|talk (?:about|on)|article|documentary|film|"
-    r"movie|tv|telly|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
+    r"charity|sponsor(?:ed| me)|fundrais\w*|bungee|abseil\w*|skydive|(?:boxing day|new year'?s?(?: day)?) dip|"
+    r"movie|(?:tv|telly)(?!'?s? (?:still |been )?on\b| is (?:still )?on\b)|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
     r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
     r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
     r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
@@ -584,7 +671,8 @@ HEARSAY = rx(
 )
 # A danger planned for later is a threat to report, not one to run to.
 FUTURE = rx(
-    r"\b(?:tomorrow|next (?:week|month|time|year)|at the weekend|on monday|later this week)\b"
+    r"\b(?:tomorrow|next (?:week|month|time|year)|at the weekend|on monday|later this week|one day|"
+    r"one of these days|sooner or later)\b"
 )
 NOT_EMERGENCY = rx(
     r"\b(?:(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
@@ -611,14 +699,16 @@ DANGER_WORDS = rx(
     r"hurt\w*|crash\w*|accident|scream\w*|shout\w*|crying|threat\w*|follow\w*|chas\w*|stalk\w*|broken in|"
     r"broke in|breaking|burglar\w*|intruders?|smash\w*|fight\w*|brawl|gang|balaclavas?|drunk|scared|"
     r"terrified|frightened|afraid|panic\w*|unconscious|breath\w*|ambulance|999|danger\w*|unsafe|hiding|"
-    r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?)\b"
+    r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?|fall(?:ing|s)?|harbour|pier|"
+    r"level crossing|railway|tracks|stairs|ladder|diabetic|insulin)\b"
 )
 
 # People and places a danger happens to: with the words above, the learned model's gate.
 PEOPLE_AND_PLACES = rx(
     r"\b(?:son|daughter|child|children|kids?|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|grandma|"
     r"wife|husband|partner|ex|brother|sister|neighbour|man|woman|lad|girl|boy|bloke|guy|men|lads|"
-    r"stranger|upstairs|downstairs|garden|house|flat|home|street|road|park|bridge|river|car park)\b"
+    r"stranger|upstairs|downstairs|garden|house|flat|home|street|road|park|bridge|river|car park|lady|fella|"
+    r"chap|nana|granny|grandson|granddaughter|flatmate|girlfriend|boyfriend)\b"
 )
 
 # --- spam --------------------------------------------------------------------------------------
@@ -628,7 +718,7 @@ SPAM = (
         "marketing",
         rx(
             r"\b(?:buy now|order now|shop now|click (?:here|the link|link|below)|link in (?:my )?bio|"
-            r"limited (?:time )?offer|special offer|discount|promo(?:tion)? code|\d+% off|free (?:trial|gift|shipping|followers|delivery|iphone|giveaway)|"
+            r"limited (?:time )?offer|today only|only today|while stocks last|special offer|discount|promo(?:tion)? code|\d+% off|free (?:trial|gift|shipping|followers|delivery|iphone|giveaway)|"
             r"giveaway|competition to win|you(?:'ve| have)? won|claim your|winner|voucher|coupon|"
             r"best prices?|cheap(?:est)?|wholesale|dm (?:me|us) for|dm for|message me for|"
             r"whatsapp (?:me|us|\+?\d)|telegram|check (?:out )?my (?:page|profile|channel|bio|link|store|shop|website|site|onlyfans|content)|"
