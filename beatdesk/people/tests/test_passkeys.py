@@ -242,6 +242,11 @@ def test_an_officer_with_an_authenticator_can_also_use_a_key(client, enrolled):
     verify = client.get("/desk/login/verify/").content.decode()
     assert "Use your security key or passkey" in verify and "6-digit code" in verify
     assert sign_in_with_key(client, key)["Location"] == "/desk/"
+    status = client.get("/desk/security/").content.decode()
+    assert "authenticator app or one of your security keys or passkeys" in status
+    client.post("/desk/logout/")
+    password_login(client, "officer_york")
+    assert sign_in_with_key(client, key)["Location"] == "/desk/"
 
 
 def test_removing_keys(client, with_key, officer_york):

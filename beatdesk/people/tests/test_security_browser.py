@@ -150,3 +150,8 @@ def test_officer_adds_a_security_key_signs_in_with_it_and_removes_it(page, force
     page.locator("#no-passkeys").wait_for()
     assert page.locator("#tfa-status").inner_text().startswith("Off")
     assert not WebAuthnCredential.objects.exists()
+    from beatdesk.audit.models import AuditEvent
+
+    used = AuditEvent.objects.get(action="login.second_factor")
+    assert used.data["method"] == "security key"
+    assert AuditEvent.objects.filter(action__in=["passkey.add", "passkey.remove"]).count() == 2
