@@ -273,6 +273,7 @@ INSTALLED_APPS += [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
 ]
 
@@ -304,6 +305,23 @@ OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Beatdesk")
 # How long a password confirmation lets an officer do sensitive things (connect a network
 # account, change roles, export data, change two-factor settings).
 REAUTH_WINDOW_SECONDS = env_int("REAUTH_WINDOW_SECONDS", 5 * 60)
+
+# Passkeys and security keys (WebAuthn, django-otp-webauthn) as a second factor. The relying
+# party ID is the desk's domain name; keys added under one ID work only there. Unset, it is the
+# host name of the request (checked against ALLOWED_HOSTS), and the allowed origin is the
+# request's own scheme and host: right for one desk address (and for localhost). Set both when
+# the desk has several names or sits behind a proxy that rewrites the host.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "beatdesk.people.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_HELPER_CLASS = "beatdesk.people.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ORIGINS
+# A second factor only: a key never signs anyone in without their password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+if not WEBAUTHN_ORIGINS:
+    # "No allowed origins configured": PasskeyHelper uses the request's own origin instead.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 
 # Brute force (django-axes): a soft lock per account and, separately, per client address,
 # after 10 failures; it lifts by itself after the cool-off.

@@ -10,9 +10,21 @@ from beatdesk.people.twofactor import has_two_factor, two_factor_required
 SSO_MFA_KEY = "beatdesk_sso_mfa"
 # Pages a signed-in person may reach before the second factor. With an authenticator: only the
 # code page and signing out (enrolling another authenticator would bypass the one they have).
-# Without one, where the force requires it: enrolment and the password confirmation it needs.
-_OPEN_WITH_DEVICE = ("people:login-verify", "people:logout")
-_OPEN_FOR_ENROLMENT = ("people:two-factor-enrol", "people:reauth", "people:logout")
+# Without one, where the force requires it: enrolment (an authenticator app or a passkey) and
+# the password confirmation it needs.
+_OPEN_WITH_DEVICE = (
+    "people:login-verify",
+    "people:login-passkey-options",
+    "people:login-passkey",
+    "people:logout",
+)
+_OPEN_FOR_ENROLMENT = (
+    "people:two-factor-enrol",
+    "people:passkey-add",
+    "people:passkey-add-options",
+    "people:reauth",
+    "people:logout",
+)
 _GUARDED_PREFIXES = ("/desk/", "/admin/", "/api/")
 
 

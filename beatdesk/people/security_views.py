@@ -8,21 +8,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from beatdesk.audit.services import audit_record
 from beatdesk.core.permissions import require
 from beatdesk.core.views import officer_required
-from beatdesk.people import tokens, twofactor
+from beatdesk.people import passkeys, tokens, twofactor
 from beatdesk.people.models import ApiToken, ForceRole
-from beatdesk.people.reauth import mark_recent_auth, recent_auth_required
+from beatdesk.people.reauth import (
+    has_recent_auth,
+    mark_recent_auth,
+    reauth_url,
+    recent_auth_required,
+)
 from beatdesk.people.selectors import officers_of_force
 from beatdesk.people.services import officer_set_active, officer_set_force_role
 
@@ -77,9 +84,64 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             "or one of your recovery codes. After several wrong codes you must wait a little "
             "longer before each try."
         )
+    return _verify_page(request, next_url, error=error)
+
+
+def _verify_page(request: HttpRequest, next_url: str, *, error: str = "", status: int = 200):
+    user = request.user
     return render(
-        request, "people/login_verify.html", {"error": error, "next": next_url}, status=200
+        request,
+        "people/login_verify.html",
+        {
+            "error": error,
+            "next": next_url,
+            "passkey": passkeys.available(request) and passkeys.has_passkey(user),
+            "authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+        status=status,
     )
+
+
+@never_cache
+@require_POST
+def login_passkey_options(request: HttpRequest) -> HttpResponse:
+    """The challenge for signing in with a passkey (JSON for ``passkeys.js``)."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified() or not passkeys.has_passkey(user):
+        return JsonResponse({"error": "Sign in with your password first."}, status=400)
+    return JsonResponse(passkeys.authentication_options(request))
+
+
+@require_POST
+def login_passkey(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in with a passkey or security key."""
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponseRedirect(reverse("people:login"))
+    next_url = _safe_next(request, reverse("people:desk-home"))
+    if user.is_verified():
+        return HttpResponseRedirect(next_url)
+    officer = user.officer
+    try:
+        credential = passkeys.passkey_verify(request, request.POST.get("credential", ""))
+    except passkeys.PasskeyFailed as exc:
+        audit_record(
+            actor=officer,
+            action="login.second_factor_failed",
+            obj=officer,
+            outcome="refused",
+            data={"method": "security key", "error": exc.code},
+        )
+        return _verify_page(request, next_url, error=str(exc), status=400)
+    otp_login(request, credential)
+    mark_recent_auth(request)
+    audit_record(
+        actor=officer,
+        action="login.second_factor",
+        obj=officer,
+        data={"method": "security key", "name": credential.name, "passkey": credential.pk},
+    )
+    return HttpResponseRedirect(next_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,6 +183,8 @@ def security_home(
         "people/security.html",
         {
             "authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).first(),
+            "passkeys": passkeys.passkeys_of(user),
+            "has_two_factor": twofactor.has_two_factor(user),
             "recovery_left": sum(
                 d.token_set.count()
                 for d in user.staticdevice_set.filter(name=twofactor.RECOVERY_DEVICE_NAME)
@@ -216,6 +280,87 @@ def device_secret_for_display(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+@require_http_methods(["GET", "POST"])
+@officer_required
+@recent_auth_required
+def passkey_add(request: HttpRequest) -> HttpResponse:
+    """Add a passkey or security key: name it, then the browser makes the credential."""
+    user = request.user
+    if twofactor.has_two_factor(user) and not user.is_verified():
+        # Adding a key needs the current second factor first.
+        return HttpResponseRedirect(reverse("people:login-verify"))
+    error = ""
+    name = request.POST.get("name", "")
+    if request.method == "POST":
+        try:
+            credential, codes = passkeys.passkey_add(
+                actor=request.officer,
+                request=request,
+                name=name,
+                credential_json=request.POST.get("credential", ""),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except passkeys.PasskeyFailed as exc:
+            error = str(exc)
+        else:
+            if not user.is_verified():
+                otp_login(request, credential)
+            if codes:
+                return render(request, "people/recovery_codes.html", {"codes": codes, "new": True})
+            messages.success(request, f"Added '{credential.name}'. You can use it to sign in.")
+            return HttpResponseRedirect(reverse("people:security") + "#passkeys")
+    return render(
+        request,
+        "people/passkey_add.html",
+        {
+            "error": error,
+            "name": name,
+            "available": passkeys.available(request),
+            "required": twofactor.two_factor_required(user),
+            "max_length": passkeys.NAME_MAX_LENGTH,
+        },
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@require_POST
+@officer_required
+def passkey_add_options(request: HttpRequest) -> HttpResponse:
+    """The options for making a new credential (JSON for ``passkeys.js``)."""
+    user = request.user
+    if twofactor.has_two_factor(user) and not user.is_verified():
+        return JsonResponse({"error": "Use your current second factor first."}, status=403)
+    if not has_recent_auth(request):
+        return JsonResponse(
+            {
+                "error": "Confirm your password again.",
+                "reauth": reauth_url(reverse("people:passkey-add")),
+            },
+            status=403,
+        )
+    require(request.officer, "edit_profile", request.officer)
+    return JsonResponse(passkeys.registration_options(request))
+
+
+@require_POST
+@officer_required
+@recent_auth_required
+def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+    credential = get_object_or_404(
+        WebAuthnCredential.objects.select_related("user__officer_profile"),
+        pk=passkey_id,
+        user__officer_profile__force_id=request.officer.force_id,
+    )
+    owner_id = credential.user.officer.pk
+    passkeys.passkey_remove(actor=request.officer, credential=credential)
+    messages.success(request, f"Removed '{credential.name}'. It no longer signs you in.")
+    if owner_id != request.officer.pk:
+        return HttpResponseRedirect(reverse("people:staff"))
+    return HttpResponseRedirect(reverse("people:security") + "#passkeys")
+
+
 @require_POST
 @officer_required
 @recent_auth_required
@@ -247,11 +392,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("memberships__district")
         .order_by("surname", "first_name")
     )
-    with_two_factor = set(
-        TOTPDevice.objects.filter(
-            user__officer_profile__force_id=officer.force_id, confirmed=True
-        ).values_list("user_id", flat=True)
-    )
+    with_two_factor = twofactor.users_with_two_factor(officers.values("user_id"))
     return render(
         request,
         "people/staff.html",

@@ -22,8 +22,29 @@ RECOVERY_CODE_COUNT = 10
 
 
 def has_two_factor(user: User) -> bool:
-    # Recovery codes only ever exist beside an authenticator, so one query answers it.
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey/security key. Recovery codes only ever exist beside
+    one of them, so they need no query."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def users_with_two_factor(user_ids) -> set[int]:
+    """Which of these users have an authenticator app or a passkey."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return set(
+        TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    ) | set(
+        WebAuthnCredential.objects.filter(user_id__in=user_ids, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def two_factor_required(user: User) -> bool:
@@ -41,7 +62,16 @@ def pending_totp_device(user: User) -> TOTPDevice:
     return device
 
 
-def _new_recovery_codes(user: User) -> list[str]:
+def has_recovery_codes(user: User) -> bool:
+    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).exists()
+
+
+def remove_recovery_codes(user: User) -> None:
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Ten fresh recovery codes; the old ones stop working. Callers audit."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -67,7 +97,7 @@ def totp_device_confirm(*, actor: Officer, device: TOTPDevice, token: str) -> li
     TOTPDevice.objects.filter(user=actor.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = _new_recovery_codes(actor.user)
+    codes = new_recovery_codes(actor.user)
     audit_record(actor=actor, action="two_factor.enable", obj=actor)
     return codes
 
@@ -76,21 +106,27 @@ def totp_device_confirm(*, actor: Officer, device: TOTPDevice, token: str) -> li
 def recovery_codes_regenerate(*, actor: Officer) -> list[str]:
     """Replace the officer's recovery codes; the old ones stop working."""
     require(actor, "edit_profile", actor)
-    if not TOTPDevice.objects.filter(user=actor.user, confirmed=True).exists():
-        raise ValidationError("Set up an authenticator app before making recovery codes.")
-    codes = _new_recovery_codes(actor.user)
+    if not has_two_factor(actor.user):
+        raise ValidationError(
+            "Set up an authenticator app or a security key before making recovery codes."
+        )
+    codes = new_recovery_codes(actor.user)
     audit_record(actor=actor, action="two_factor.recovery_codes", obj=actor)
     return codes
 
 
 @transaction.atomic
 def two_factor_remove(*, actor: Officer, officer: Officer, reason: str = "") -> None:
-    """Remove an officer's authenticator and recovery codes (their own, or by a force admin)."""
+    """Remove an officer's authenticator, passkeys and recovery codes (their own, or by a force
+    admin)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
     if actor.pk != officer.pk:
         require(actor, "manage", officer)
     else:
         require(actor, "edit_profile", officer)
     TOTPDevice.objects.filter(user=officer.user).delete()
+    WebAuthnCredential.objects.filter(user=officer.user).delete()
     StaticDevice.objects.filter(user=officer.user).delete()
     audit_record(actor=actor, action="two_factor.remove", obj=officer, reason=reason)
 

@@ -166,6 +166,27 @@ def api_token_kwargs(world: World, persona: str, scenario: str) -> dict | None:
     return {"token_id": token.pk}
 
 
+def passkey_kwargs(world: World, persona: str, scenario: str) -> dict | None:
+    """A security key of a colleague in the district (another force's, or none)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from beatdesk.people.models import Officer
+
+    if scenario == "none":
+        return {"passkey_id": MISSING}
+    member = officer_kwargs(world, persona, scenario)
+    if member is None:
+        return None
+    owner = Officer.objects.get(pk=member["officer_id"])
+    credential_id = f"walk-{owner.pk}-{persona}".encode()
+    key, _ = WebAuthnCredential.objects.get_or_create(
+        user=owner.user,
+        credential_id=credential_id,
+        defaults={"name": "Walk", "public_key": b"\0", "confirmed": True},
+    )
+    return {"passkey_id": key.pk}
+
+
 def legal_hold_kwargs(world: World, persona: str, scenario: str) -> dict | None:
     """A hold on a conversation of the district (another force's, or none)."""
     from beatdesk.audit.models import LegalHold
@@ -328,6 +349,8 @@ SAMPLES: dict[str, Sample] = {
     "people:sso-start": Sample(public=True),
     "people:sso-callback": Sample(public=True),
     "people:login-verify": Sample(),
+    "people:login-passkey-options": Sample(methods=("POST",)),
+    "people:login-passkey": Sample(methods=("POST",)),
     "people:reauth": Sample(allow=signed_in),
     # The desk.
     "people:desk-home": Sample(allow=signed_in),
@@ -336,6 +359,17 @@ SAMPLES: dict[str, Sample] = {
     "people:two-factor-remove": Sample(methods=("GET",)),
     "people:recovery-codes": Sample(),
     "people:api-token-new": Sample(),
+    "people:passkey-add": Sample(allow=signed_in, methods=("GET",)),
+    "people:passkey-add-options": Sample(methods=("POST",)),
+    # Removing a colleague's security key: a force admin of their force only.
+    "people:passkey-remove": Sample(
+        kwargs=passkey_kwargs,
+        allow=lambda persona, scenario: (
+            persona in {"admin", "admin_other_force"}
+            and scenario in {"own_district", "other_district"}
+        ),
+        methods=("POST",),
+    ),
     # Revoking a colleague's token: a force admin of their force only.
     "people:api-token-revoke": Sample(
         kwargs=api_token_kwargs,

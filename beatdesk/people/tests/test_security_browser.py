@@ -100,3 +100,58 @@ def test_officer_makes_uses_and_revokes_an_api_token(page, force, live_server):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert again.status_code == 401 and "revoked" in again.json()["error"]
+
+
+def test_officer_adds_a_security_key_signs_in_with_it_and_removes_it(page, force):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    # Chromium's virtual authenticator stands in for a USB security key.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+
+    browser_login(page, "officer_york")
+    page.get_by_role("link", name="Sign-in security").click()
+    assert page.locator("#no-passkeys").is_visible()
+    page.get_by_role("link", name="Add a security key or passkey").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Name of the key").fill("YubiKey on lanyard")
+    page.get_by_role("button", name="Add the key").click()
+    page.locator("#recovery-codes").wait_for()
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    assert axe_violations(page) == []
+    assert WebAuthnCredential.objects.get().name == "YubiKey on lanyard"
+
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+    browser_login_until_code(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Check it is you"
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Use your security key or passkey").click()
+    page.wait_for_url("**/desk/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
+
+    page.get_by_role("link", name="Sign-in security").click()
+    row = page.locator("#passkey-list tbody tr")
+    assert "YubiKey on lanyard" in row.inner_text() and "Never" not in row.inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Remove YubiKey on lanyard").click()
+    page.locator("#no-passkeys").wait_for()
+    assert page.locator("#tfa-status").inner_text().startswith("Off")
+    assert not WebAuthnCredential.objects.exists()
+    from beatdesk.audit.models import AuditEvent
+
+    used = AuditEvent.objects.get(action="login.second_factor")
+    assert used.data["method"] == "security key"
+    assert AuditEvent.objects.filter(action__in=["passkey.add", "passkey.remove"]).count() == 2
