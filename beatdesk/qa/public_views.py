@@ -88,6 +88,12 @@ def _fragment(state: live.LiveState, *, poll: bool, session: Session | None = No
 
 def session_page(request: HttpRequest, force_slug: str, slug: str) -> HttpResponse:
     force = _force(force_slug)
+    cancelled = selectors.cancelled_session_by_slug(force=force, slug=slug)
+    if cancelled is not None:
+        # Someone following an old link or the announcement learns it is off (410 Gone).
+        return render(
+            request, "qa/hub/cancelled.html", {"force": force, "session": cancelled}, status=410
+        )
     session = _session(force, slug)
     state = live.state(session.pk)
     return render(

@@ -19,6 +19,14 @@ def sessions_of_force(*, force: Force) -> QuerySet[Session]:
     return Session.objects.filter(force=force).prefetch_related("accounts", "panel")
 
 
+def cancelled_session_by_slug(*, force: Force, slug: str) -> Session | None:
+    return (
+        Session.objects.filter(force=force, slug=slug, cancelled_at__isnull=False)
+        .select_related("force__policy")
+        .first()
+    )
+
+
 def session_by_slug(*, force: Force, slug: str) -> Session | None:
     return (
         Session.objects.filter(force=force, slug=slug, cancelled_at__isnull=True)

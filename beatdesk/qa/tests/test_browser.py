@@ -124,3 +124,20 @@ def test_live_session_from_creation_to_answer_seen_live(page, new_page, force, f
     run_due()
     reply = SimulatedPost.objects.get(reply_to="s1")
     assert reply.text == "Only the rental scheme's e-scooters.\n^JH"
+
+
+def test_comms_cancel_a_session_and_the_public_page_says_so(page, new_page, force, make_session):
+    session = make_session(title="Ask about the Fishergate works")
+    browser_login(page, "comms")
+    page.goto(f"/desk/qa/{session.pk}/")
+    page.get_by_role("link", name="Change or cancel the session").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Why is it cancelled?").fill("Officers are needed at a major incident")
+    page.get_by_role("button", name="Cancel the session").click()
+    page.wait_for_load_state()
+    assert page.locator("h1 + .lede .status-danger").inner_text() == "Cancelled"
+    public = new_page()
+    response = public.goto(f"/{force.slug}/qa/{session.slug}/")
+    assert response.status == 410
+    assert "will not go ahead" in public.locator("main").inner_text()
+    assert axe_violations(public) == []

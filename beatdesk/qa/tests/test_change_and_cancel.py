@@ -154,7 +154,9 @@ def test_the_desk_pages_change_and_cancel_and_the_hub_says_so(make_session, comm
     assert "Ask York" in home
     response = client.post(reverse("qa:cancel", args=[session.pk]), {"reason": "Storm"})
     assert response.status_code == 302
-    # The public page goes away and the hub stops listing it.
-    assert Client().get(session.get_absolute_url()).status_code == 404
+    # The public page says it is off (410 Gone) and the hub stops listing it.
+    gone = Client().get(session.get_absolute_url())
+    assert gone.status_code == 410
+    assert "will not go ahead" in gone.content.decode() and "Ask York" in gone.content.decode()
     home = Client().get(reverse("hub:force-home", args=[force.slug])).content.decode()
     assert "Ask York" not in home
