@@ -11,6 +11,9 @@ The cost is bounded however many posts match (``docs/decisions/0091-hub-search-a
   ``CANDIDATES`` are ranked; a date filter is a key range;
 - on SQLite the district, officer and topic filters are also words in a ``facets`` column, so
   FTS5 intersects them with the text's words instead of checking post after post;
+- on PostgreSQL an officer's, an account's and a topic's entries have their own btrees keyed by
+  ``sort_key`` (migration 0006), so a filtered search walks only those, newest first, checking
+  the words on each; when a word is rare, the GIN index on the words is asked instead;
 - ranking: how often the words' roots occur (SQLite) or ``ts_rank`` (PostgreSQL), then newest
   first. Neither reads whole-index statistics (bm25's IDF would, on every query).
 
@@ -430,7 +433,7 @@ def _search_postgres(
     with connection.cursor() as cursor:
         # The probe: the newest PG_PROBE entries; how many match, how often each word occurs
         # (the rarest is what GIN would read), and where the walk stopped.
-        source, source_params = _walk_source(force_id, filters, low, high, PG_PROBE)
+        source, source_params = _walk_source(force_id, filters, words, low, high, PG_PROBE)
         counted = terms if len(terms) > 1 else []
         word_counts = "".join(
             ", count(*) FILTER (WHERE d.vector @@ plainto_tsquery('english', %s))" for _ in counted
@@ -463,7 +466,7 @@ def _search_postgres(
             # Walk on, with room to spare; the query stops as soon as enough match.
             window = int(min(max(needed * 2, PG_PROBE), PG_CHUNK))
             top = last_key if high is None else min(high, last_key)
-            source, source_params = _walk_source(force_id, filters, low, top, window)
+            source, source_params = _walk_source(force_id, filters, words, low, top, window)
             cursor.execute(
                 "SELECT d.post_id, ok.rank, ok.published_at "  # noqa: S608
                 f"FROM ({source}) d {post_ok} "
@@ -492,7 +495,7 @@ def _gin_reads_less(counts: list[int], entries: float, needed: float) -> bool:
     return min(counts) / PG_PROBE * max(entries, 0) < needed
 
 
-def _walk_source(force_id, filters, low, high, rows) -> tuple[str, list]:
+def _walk_source(force_id, filters, words, low, high, rows) -> tuple[str, list]:
     """SQL for the newest ``rows`` entries of the force in the key range, narrowed by the
     filter that has its own btree (officer, else district, else topic)."""
     columns = "post_id, sort_key, vector, facet_vector"
@@ -502,21 +505,28 @@ def _walk_source(force_id, filters, low, high, rows) -> tuple[str, list]:
             column, values = "author_id", [filters.author_id]
         else:
             column, values = "account_id", list(filters.account_ids)
-        # "BETWEEN x AND x" rather than "= x", and the index's own order: only the (id,
-        # sort_key) btree gives it, where "= x" would let the planner walk sort_key's btree
-        # and skip over everyone else's entries.
+        # The index alone is walked (it holds the post and the word bits). One walk per
+        # account, merged newest first.
         parts = [
-            f"(SELECT {columns} FROM hub_searchdocument WHERE {column} BETWEEN %s AND %s "  # noqa: S608
-            f"AND force_id = %s {keys}ORDER BY {column} DESC, sort_key DESC LIMIT %s)"
+            "(SELECT post_id, sort_key, word_bits FROM hub_searchdocument "  # noqa: S608
+            f"WHERE {column} = %s {keys}ORDER BY sort_key DESC LIMIT %s)"
             for _ in values
         ]
-        sql_params = [p for v in values for p in (v, v, force_id, *key_params, rows)]
-        # One walk per account, merged newest first.
-        sql = " UNION ALL ".join(parts)
+        walk = " UNION ALL ".join(parts)
+        walk_params = [p for v in values for p in (v, *key_params, rows)]
         if len(parts) > 1:
-            sql = f"SELECT * FROM ({sql}) w ORDER BY sort_key DESC LIMIT %s"  # noqa: S608
-            sql_params.append(rows)
-        return sql, sql_params
+            walk = f"SELECT * FROM ({walk}) w ORDER BY sort_key DESC LIMIT %s"  # noqa: S608
+            walk_params.append(rows)
+        # An entry is read from the table only when its word bits include every query word's.
+        return (
+            "SELECT w.post_id, w.sort_key, e.vector, e.facet_vector "  # noqa: S608
+            f"FROM ({walk}) w LEFT JOIN LATERAL (SELECT vector, facet_vector "
+            "FROM hub_searchdocument e WHERE e.post_id = w.post_id AND e.force_id = %s "
+            "AND (w.word_bits & hub_word_bits(to_tsvector('english', %s))) "
+            "= hub_word_bits(to_tsvector('english', %s)) OFFSET 0) e ON true "
+            "ORDER BY w.sort_key DESC",
+            [*walk_params, force_id, words, words],
+        )
     if filters.tag_id is not None:
         # The topic's own rows carry the entry's words (entries are one force's posts, and so
         # are its topics).

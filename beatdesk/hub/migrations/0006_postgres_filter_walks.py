@@ -2,7 +2,8 @@
 first, instead of intersecting GIN bitmaps of tens of thousands of entries per word.
 
 - ``author_id`` and ``account_id``: generated from the facet words (``o34``, ``a12``), each with a
-  btree on (id, ``sort_key``);
+  btree on (id, ``sort_key``) that also holds the post and ``word_bits`` (a 64-bit signature
+  of the entry's words), so the walk reads the table only for entries that may match;
 - ``hub_search_topic`` (tag, ``sort_key``, with the entry's post and word vectors): one row per
   topic of each entry, kept by triggers on the search entries (an insert, update or delete of
   an entry, and a truncate, carry over).
@@ -15,13 +16,26 @@ from django.db import migrations
 
 TOPIC_WORDS = r"'\mt([0-9]+)'"
 POSTGRES = [
+    # 64 bits, one set for each word of the entry (by a hash of its root): an entry lacks a
+    # word when the word's bit is not set. md5, not hashtext, so it never changes with the
+    # server's version.
+    "CREATE FUNCTION hub_word_bits(words tsvector) RETURNS bigint LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT coalesce(bit_or(1::bigint << "
+    "(('x' || substr(md5(w), 1, 8))::bit(32)::int & 63)), 0) "
+    "FROM unnest(tsvector_to_array(words)) w $$",
     "ALTER TABLE hub_searchdocument "
     "ADD COLUMN author_id bigint GENERATED ALWAYS AS "
     r"((substring(facets from '\mo([0-9]+)'))::bigint) STORED, "
     "ADD COLUMN account_id bigint GENERATED ALWAYS AS "
-    r"((substring(facets from '\ma([0-9]+)'))::bigint) STORED",
-    "CREATE INDEX hub_search_author ON hub_searchdocument (author_id, sort_key)",
-    "CREATE INDEX hub_search_account ON hub_searchdocument (account_id, sort_key)",
+    r"((substring(facets from '\ma([0-9]+)'))::bigint) STORED, "
+    "ADD COLUMN word_bits bigint GENERATED ALWAYS AS "
+    "(hub_word_bits(to_tsvector('english', body))) STORED",
+    # The word bits in the index: an officer's or account's entries are walked in the index
+    # alone, and only those that may have every word are read from the table.
+    "CREATE INDEX hub_search_author ON hub_searchdocument (author_id, sort_key) "
+    "INCLUDE (post_id, word_bits)",
+    "CREATE INDEX hub_search_account ON hub_searchdocument (account_id, sort_key) "
+    "INCLUDE (post_id, word_bits)",
     # The entry's words travel with it: a topic's walk reads only this table.
     "CREATE TABLE hub_search_topic (tag_id bigint NOT NULL, sort_key bigint NOT NULL, "
     "post_id bigint NOT NULL, vector tsvector, facet_vector tsvector, "
@@ -58,8 +72,9 @@ POSTGRES_REVERSE = [
     "DROP TABLE IF EXISTS hub_search_topic",
     "DROP INDEX IF EXISTS hub_search_account",
     "DROP INDEX IF EXISTS hub_search_author",
-    "ALTER TABLE hub_searchdocument DROP COLUMN IF EXISTS account_id, "
-    "DROP COLUMN IF EXISTS author_id",
+    "ALTER TABLE hub_searchdocument DROP COLUMN IF EXISTS word_bits, "
+    "DROP COLUMN IF EXISTS account_id, DROP COLUMN IF EXISTS author_id",
+    "DROP FUNCTION IF EXISTS hub_word_bits(tsvector)",
 ]
 
 
