@@ -11,6 +11,9 @@ The cost is bounded however many posts match (``docs/decisions/0091-hub-search-a
   ``CANDIDATES`` are ranked; a date filter is a key range;
 - on SQLite the district, officer and topic filters are also words in a ``facets`` column, so
   FTS5 intersects them with the text's words instead of checking post after post;
+- on PostgreSQL an officer's, an account's and a topic's entries have their own btrees keyed by
+  ``sort_key`` (migration 0006), so a filtered search walks only those, newest first, checking
+  the words on each; when a word is rare, the GIN index on the words is asked instead;
 - ranking: how often the words' roots occur (SQLite) or ``ts_rank`` (PostgreSQL), then newest
   first. Neither reads whole-index statistics (bm25's IDF would, on every query).
 
@@ -394,19 +397,22 @@ def search_post_ids(
     return SearchHits(post_ids=ids[:limit], has_more=len(ids) > limit)
 
 
-# PostgreSQL first walks this many of the newest entries; when fewer than CANDIDATES of them
-# match (rare words, narrow filters) it asks the GIN indexes instead.
-PG_WINDOW = 20_000
+# PostgreSQL walks the entries newest first (all of the force's, or only the officer's,
+# account's or topic's) in chunks: PG_PROBE first, then as many as the matches so far say are
+# needed (at most PG_CHUNK at a time). When the probe says the GIN indexes would read fewer
+# entries than the walk (a rare word), it asks them instead.
+PG_PROBE = 2_000
+PG_CHUNK = 50_000
 
 
 def _search_postgres(
     force_id, terms, filters, conditions, params, low, high, *, limit, offset
 ) -> SearchHits:
-    """The newest CANDIDATES matches, then ranked: two or three short queries.
+    """The newest CANDIDATES matches, then ranked: usually two short queries.
 
-    Common words: walk the newest ``PG_WINDOW`` entries (the btree on ``sort_key``) and stop
-    at CANDIDATES matches. When fewer match there (rare words, narrow filters), the GIN
-    indexes find every match instead. Either way the same candidates, ranked the same.
+    An officer's, an account's or a topic's entries have their own btree (``author_id``,
+    ``account_id``, ``hub_search_topic``; migration 0006), so a filtered search walks only
+    them, checking the words on each entry; a district of several accounts merges their walks.
     """
     words = " ".join(terms)
     facets = _facet_tsquery(filters)
@@ -415,55 +421,144 @@ def _search_postgres(
     if facets:
         match += " AND d.facet_vector @@ to_tsquery('simple', %s)"
         match_params.append(facets)
-    keys, key_params = _key_range("sort_key", low, high)
-
-    def candidates(source: str, source_params: list, order: str) -> list[int]:
-        cursor.execute(
-            f"SELECT p.id FROM {source} JOIN publishing_post p ON p.id = d.post_id "  # noqa: S608
-            f"WHERE {match} AND {conditions} ORDER BY {order} LIMIT %s",
-            [*source_params, *match_params, *params, CANDIDATES],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
+    # The post itself decides too (state, force, filters), looked up only for the entries
+    # whose words match; OFFSET 0 keeps it a lookup per entry, never a join over all the posts.
+    # Each match comes back with its rank and publication time, for the ranking below.
+    post_ok = (
+        "CROSS JOIN LATERAL (SELECT ts_rank(d.vector, plainto_tsquery('english', %s)) AS rank, "  # noqa: S608
+        f"p.published_at FROM publishing_post p WHERE p.id = d.post_id AND {conditions} "
+        "OFFSET 0) ok"
+    )
+    post_params = [words, *params]
     with connection.cursor() as cursor:
-        if filters.author_id is not None or filters.account_ids:
-            # An officer's or a district's posts: walk them newest first (their own btree).
-            d_keys, d_key_params = _key_range("d.sort_key", low, high)
-            cursor.execute(
-                "SELECT p.id FROM (SELECT p.id, p.published_at FROM publishing_post p "  # noqa: S608
-                f"WHERE {conditions} ORDER BY p.published_at DESC, p.id DESC LIMIT %s) p "
-                "JOIN hub_searchdocument d ON d.post_id = p.id "
-                f"WHERE {match} {d_keys}ORDER BY p.published_at DESC, p.id DESC LIMIT %s",
-                [*params, PG_WINDOW, *match_params, *d_key_params, CANDIDATES],
-            )
-            found = [row[0] for row in cursor.fetchall()]
-        else:
-            found = candidates(
-                "(SELECT post_id, sort_key, vector, facet_vector "  # noqa: S608
-                f"FROM hub_searchdocument WHERE force_id = %s {keys}"
-                "ORDER BY sort_key DESC LIMIT %s) d",
-                [force_id, *key_params, PG_WINDOW],
-                "d.sort_key DESC",
-            )
-        if len(found) < CANDIDATES:
-            # "+ 0" is not the btree's order, so the planner starts from the GIN indexes.
-            found = candidates(
-                "(SELECT post_id, sort_key, vector, facet_vector "  # noqa: S608
-                f"FROM hub_searchdocument WHERE force_id = %s {keys}) d",
-                [force_id, *key_params],
-                "d.sort_key + 0 DESC",
-            )
-        if not found:
-            return SearchHits(post_ids=[], has_more=False)
-        cursor.execute(
-            "SELECT p.id FROM hub_searchdocument d JOIN publishing_post p ON p.id = d.post_id, "
-            "plainto_tsquery('english', %s) q WHERE d.post_id = ANY(%s) "
-            "ORDER BY ts_rank(d.vector, q) DESC, p.published_at DESC, p.id DESC "
-            "LIMIT %s OFFSET %s",
-            [words, found, limit + 1, offset],
+        # The probe: the newest PG_PROBE entries; how many match, how often each word occurs
+        # (the rarest is what GIN would read), and where the walk stopped.
+        source, source_params = _walk_source(force_id, filters, words, low, high, PG_PROBE)
+        counted = terms if len(terms) > 1 else []
+        word_counts = "".join(
+            ", count(*) FILTER (WHERE d.vector @@ plainto_tsquery('english', %s))" for _ in counted
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        matches = ", ".join(
+            f"array_agg({column} ORDER BY d.sort_key DESC) FILTER (WHERE ok.rank IS NOT NULL)"
+            for column in ("d.post_id", "ok.rank", "ok.published_at")
+        )
+        cursor.execute(
+            f"SELECT count(*), min(d.sort_key), {matches}, "  # noqa: S608
+            "(SELECT reltuples FROM pg_class WHERE oid = 'hub_searchdocument'::regclass)"
+            f"{word_counts} FROM ({source}) d LEFT JOIN LATERAL "
+            "(SELECT ts_rank(d.vector, plainto_tsquery('english', %s)) AS rank, "
+            "p.published_at FROM publishing_post p "
+            f"WHERE {match} AND p.id = d.post_id AND {conditions} OFFSET 0) ok ON true",
+            [*counted, *source_params, words, *match_params, *params],
+        )
+        walked, last_key, ids, ranks, times, entries, *counts = cursor.fetchone()
+        found = list(zip(ids or [], ranks or [], times or [], strict=True))[:CANDIDATES]
+        rows, window = walked, PG_PROBE
+        while len(found) < CANDIDATES and rows == window:
+            # Entries still to walk, at the rate matches came so far (none yet: under one in
+            # twice as many), against the entries GIN would read for the rarest word.
+            needed = (CANDIDATES - len(found)) * walked / max(len(found), 0.5)
+            if walked == PG_PROBE and _gin_reads_less(counts or [len(found)], entries, needed):
+                found = _search_postgres_gin(
+                    cursor, force_id, words, post_ok, post_params, low, high
+                )
+                break
+            # Walk on, with room to spare; the query stops as soon as enough match.
+            window = int(min(max(needed * 2, PG_PROBE), PG_CHUNK))
+            top = last_key if high is None else min(high, last_key)
+            source, source_params = _walk_source(force_id, filters, words, low, top, window)
+            cursor.execute(
+                "SELECT d.post_id, ok.rank, ok.published_at "  # noqa: S608
+                f"FROM ({source}) d {post_ok} "
+                f"WHERE {match} ORDER BY d.sort_key DESC LIMIT %s",
+                [*source_params, *post_params, *match_params, CANDIDATES - len(found)],
+            )
+            found += cursor.fetchall()
+            if len(found) >= CANDIDATES:
+                break
+            # Not enough: the whole window was walked. Where did it end; was it the last entry?
+            cursor.execute(
+                f"SELECT count(*), min(d.sort_key) FROM ({source}) d",  # noqa: S608
+                source_params,
+            )
+            rows, last_key = cursor.fetchone()
+            walked += rows
+    # Best match first (ts_rank), newest first among equals.
+    found.sort(key=lambda hit: (hit[1], hit[2], hit[0]), reverse=True)
+    ids = [hit[0] for hit in found[offset : offset + limit + 1]]
     return SearchHits(post_ids=ids[:limit], has_more=len(ids) > limit)
+
+
+def _gin_reads_less(counts: list[int], entries: float, needed: float) -> bool:
+    """Would GIN read fewer entries (the rarest word's, over the whole index) than the walk
+    would still walk? ``counts``: how many of the probe's entries have each word."""
+    return min(counts) / PG_PROBE * max(entries, 0) < needed
+
+
+def _walk_source(force_id, filters, words, low, high, rows) -> tuple[str, list]:
+    """SQL for the newest ``rows`` entries of the force in the key range, narrowed by the
+    filter that has its own btree (officer, else district, else topic)."""
+    columns = "post_id, sort_key, vector, facet_vector"
+    keys, key_params = _key_range("sort_key", low, high)
+    if filters.author_id is not None or filters.account_ids:
+        if filters.author_id is not None:
+            column, values = "author_id", [filters.author_id]
+        else:
+            column, values = "account_id", list(filters.account_ids)
+        # The index alone is walked (it holds the post and the word bits). One walk per
+        # account, merged newest first.
+        parts = [
+            "(SELECT post_id, sort_key, word_bits FROM hub_searchdocument "  # noqa: S608
+            f"WHERE {column} = %s {keys}ORDER BY sort_key DESC LIMIT %s)"
+            for _ in values
+        ]
+        walk = " UNION ALL ".join(parts)
+        walk_params = [p for v in values for p in (v, *key_params, rows)]
+        if len(parts) > 1:
+            walk = f"SELECT * FROM ({walk}) w ORDER BY sort_key DESC LIMIT %s"  # noqa: S608
+            walk_params.append(rows)
+        # An entry is read from the table only when its word bits include every query word's.
+        return (
+            "SELECT w.post_id, w.sort_key, e.vector, e.facet_vector "  # noqa: S608
+            f"FROM ({walk}) w LEFT JOIN LATERAL (SELECT vector, facet_vector "
+            "FROM hub_searchdocument e WHERE e.post_id = w.post_id AND e.force_id = %s "
+            "AND (w.word_bits & hub_word_bits(to_tsvector('english', %s))) "
+            "= hub_word_bits(to_tsvector('english', %s)) OFFSET 0) e ON true "
+            "ORDER BY w.sort_key DESC",
+            [*walk_params, force_id, words, words],
+        )
+    if filters.tag_id is not None:
+        # The topic's own rows carry the entry's words (entries are one force's posts, and so
+        # are its topics).
+        return (
+            f"SELECT {columns} FROM hub_search_topic WHERE tag_id = %s {keys}"  # noqa: S608
+            "ORDER BY sort_key DESC LIMIT %s",
+            [filters.tag_id, *key_params, rows],
+        )
+    return (
+        f"SELECT {columns} FROM hub_searchdocument WHERE force_id = %s {keys}"  # noqa: S608
+        "ORDER BY sort_key DESC LIMIT %s",
+        [force_id, *key_params, rows],
+    )
+
+
+def _search_postgres_gin(cursor, force_id, words, post_ok, post_params, low, high):
+    """Every match of the words through their GIN index, the newest CANDIDATES of them: quick
+    when a word is rare, which is when this is asked. The filters are checked on the posts
+    (the facets' own GIN would add a bitmap of every post of the officer or topic)."""
+    keys, key_params = _key_range("d.sort_key", low, high)
+    with transaction.atomic():
+        # Parallel workers take longer to start than this query takes to run.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # "+ 0" is not the btree's order, so the planner starts from the GIN index.
+        cursor.execute(
+            "SELECT d.post_id, ok.rank, ok.published_at "  # noqa: S608
+            f"FROM hub_searchdocument d {post_ok} "
+            f"WHERE d.force_id = %s {keys}AND d.vector @@ plainto_tsquery('english', %s) "
+            "ORDER BY d.sort_key + 0 DESC LIMIT %s",
+            [*post_params, force_id, *key_params, words, CANDIDATES],
+        )
+        return cursor.fetchall()
 
 
 def _facet_tsquery(filters: SearchFilters) -> str:

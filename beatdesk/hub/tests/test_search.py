@@ -214,3 +214,69 @@ def test_search_dates_are_days_in_the_forces_time_zone(client, force, account, o
     assert found(**{"from": "2026-07-14", "to": "2026-07-14"}) == {before_midnight}
     assert found(**{"to": "2026-07-14"}) == {before_midnight}
     assert found(**{"from": "2026-07-15"}) == {after_midnight}
+
+
+@pytest.mark.parametrize("path", ["walk", "gin"])
+def test_every_way_through_the_index_finds_the_same_posts(
+    force, account, officer_york, officer_scarborough, monkeypatch, path
+):
+    """PostgreSQL walks the newest entries in steps, or asks GIN: the same posts either way.
+    (SQLite has one way; there these searches simply run as they always do.)"""
+    from beatdesk.hub import search
+
+    posts = []
+    for n in range(14):
+        posts.append(
+            create_post(
+                account=account("york" if n % 2 else "scarborough"),
+                author=officer_york if n % 3 else officer_scarborough,
+                texts=[f"Bike theft {n}" if n % 4 else f"Bike found {n}"],
+                tags=["Bikes"] if n % 5 else [],
+                published_at=timezone.now() - timedelta(days=n),
+            )
+        )
+    tag = posts[1].tags.get()
+    searches = [
+        ("bike", {}),
+        ("bike theft", {}),
+        ("theft", {"author_id": officer_york.pk}),
+        ("bike theft", {"account_ids": (account("york").pk, account("scarborough").pk)}),
+        ("bike", {"account_ids": (account("york").pk,)}),
+        ("theft", {"tag_id": tag.pk}),
+        ("bike", {"tag_id": tag.pk, "since": timezone.now() - timedelta(days=8, hours=12)}),
+        ("found", {"until": timezone.now() - timedelta(days=3, hours=12)}),
+    ]
+    expected = [ids(force, text, **filters) for text, filters in searches]
+    assert set(expected[0]) == {p.pk for p in posts}
+    assert set(expected[2]) == {p.pk for n, p in enumerate(posts) if n % 4 and n % 3}
+    assert set(expected[5]) == {p.pk for n, p in enumerate(posts) if n % 4 and n % 5}
+    assert set(expected[7]) == {posts[4].pk, posts[8].pk, posts[12].pk}
+    monkeypatch.setattr(search, "PG_PROBE", 2)
+    monkeypatch.setattr(search, "PG_CHUNK", 3)
+    monkeypatch.setattr(search, "_gin_reads_less", lambda *args: path == "gin")
+    assert [ids(force, text, **filters) for text, filters in searches] == expected
+
+
+def test_postgres_topic_entries_follow_the_search_entries(force, account, officer_york):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own table (SQLite's FTS5 has the topics as words)")
+
+    def topics():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tag_id, post_id FROM hub_search_topic ORDER BY tag_id")
+            return cursor.fetchall()
+
+    post = create_post(
+        account=account("york"), author=officer_york, texts=["Bike theft"], tags=["Bikes", "Roads"]
+    )
+    bikes, roads = sorted(post.tags.all(), key=lambda t: t.pk)
+    assert topics() == [(bikes.pk, post.pk), (roads.pk, post.pk)]
+    post.tags.remove(roads)
+    post.save()
+    sync_index(force.pk)
+    assert topics() == [(bikes.pk, post.pk)]
+    set_state(post, Post.State.TAKEN_DOWN)
+    sync_index(force.pk)
+    assert topics() == []
