@@ -26,8 +26,11 @@ MIN_LITERAL = 3
 MAX_SET = 400
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Strings of which at least one occurs in any text the pattern matches, or None."""
+def required_literals(pattern: str, min_literal: int = MIN_LITERAL) -> frozenset[str] | None:
+    """Strings of which at least one occurs in any text the pattern matches, or None.
+
+    None too when one of them is shorter than ``min_literal``.
+    """
     if _parser is None:
         return None
     try:
@@ -35,7 +38,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     except Exception:  # pragma: no cover - compiled by ``re`` first, so it parses
         return None
     found = _sequence(list(tree))
-    if not found or len(found) > MAX_SET or min(len(s) for s in found) < MIN_LITERAL:
+    if not found or len(found) > MAX_SET or min(len(s) for s in found) < max(1, min_literal):
         return None
     return frozenset(found)
 
@@ -108,21 +111,26 @@ class Gated:
 
     The check is a set operation and a few substring tests: a required literal can only be in
     the text if its first three characters are among the text's trigrams, and only those
-    literals are then looked for in full.
+    literals are then looked for in full. Literals shorter than three characters ("jk", an
+    emoji) are looked for directly.
     """
 
-    __slots__ = ("_by_head", "_heads", "_last", "literals", "pattern", "regex")
+    __slots__ = ("_by_head", "_heads", "_last", "_short", "literals", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.pattern = regex.pattern
-        self.literals = required_literals(regex.pattern)
-        self._by_head: dict[str, tuple[str, ...]] | None = None
+        self.literals = required_literals(regex.pattern, min_literal=1)
+        self._by_head: dict[str, tuple[str, ...]] = {}
         self._heads: frozenset[str] | None = None
+        self._short: tuple[str, ...] = ()
         if self.literals:
             by_head: dict[str, list[str]] = {}
             for lit in sorted(self.literals):
-                by_head.setdefault(lit[:3], []).append(lit)
+                if len(lit) < 3:
+                    self._short += (lit,)
+                else:
+                    by_head.setdefault(lit[:3], []).append(lit)
             self._by_head = {head: tuple(lits) for head, lits in by_head.items()}
             self._heads = frozenset(by_head)
         # The last text searched from its start and what was found: the engine asks about the
@@ -133,9 +141,12 @@ class Gated:
     def possible(self, text: str) -> bool:
         if self._heads is None:
             return True
+        for lit in self._short:
+            if lit in text:
+                return True
         by_head = self._by_head
         for head in self._heads.intersection(trigrams(text)):
-            for lit in by_head[head]:  # type: ignore[index]
+            for lit in by_head[head]:
                 if lit in text:
                     return True
         return False
@@ -145,10 +156,10 @@ class Gated:
         if self._heads is None:
             return None
         by_head = self._by_head
-        return tuple(
+        return tuple(lit for lit in self._short if lit in text) + tuple(
             lit
             for head in self._heads.intersection(trigrams(text))
-            for lit in by_head[head]  # type: ignore[index]
+            for lit in by_head[head]
             if lit in text
         )
 
@@ -191,16 +202,19 @@ class GateIndex:
     def __init__(self, patterns: list[Gated]) -> None:
         self.count = len(patterns)
         self.always = [i for i, p in enumerate(patterns) if p._heads is None]
+        # Literals too short for the trigram index, looked for directly.
+        self.short = [(i, lit) for i, p in enumerate(patterns) for lit in p._short]
         # For each head, the (pattern, literal) pairs it starts.
         self.by_head: dict[str, list[tuple[int, str]]] = {}
         for i, p in enumerate(patterns):
-            for head, lits in (p._by_head or {}).items():
+            for head, lits in p._by_head.items():
                 self.by_head.setdefault(head, []).extend((i, lit) for lit in lits)
         self.heads = frozenset(self.by_head)
 
     def candidates(self, text: str) -> list[int]:
         """Indexes (in the original order) of the patterns worth running on the text."""
         chosen = set(self.always)
+        chosen.update(i for i, lit in self.short if lit in text)
         by_head = self.by_head
         for head in self.heads.intersection(trigrams(text)):
             for i, lit in by_head[head]:
@@ -212,6 +226,9 @@ class GateIndex:
         """Like ``candidates``, each with the required literals found in the text (None for a
         pattern without any), so a part of the text can be pre-checked with substring tests."""
         chosen: dict[int, list[str] | None] = dict.fromkeys(self.always)
+        for i, lit in self.short:
+            if lit in text:
+                chosen.setdefault(i, []).append(lit)  # type: ignore[union-attr]
         by_head = self.by_head
         for head in self.heads.intersection(trigrams(text)):
             for i, lit in by_head[head]:
