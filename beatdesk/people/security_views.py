@@ -56,26 +56,17 @@ def _qr_svg(text: str) -> str:
 @require_http_methods(["GET", "POST"])
 def login_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app or a recovery code."""
+    next_url, done = _second_step(request)
+    if done is not None:
+        return done
     user = request.user
-    if not user.is_authenticated:
-        return HttpResponseRedirect(reverse("people:login"))
-    next_url = _safe_next(request, reverse("people:desk-home"))
-    if user.is_verified():
-        return HttpResponseRedirect(next_url)
     error = ""
     if request.method == "POST":
         device = twofactor.verify_second_factor(user, request.POST.get("code", ""))
         officer = user.officer
         if device is not None:
-            otp_login(request, device)
-            mark_recent_auth(request)
-            audit_record(
-                actor=officer,
-                action="login.second_factor",
-                obj=officer,
-                data={"method": "recovery code" if device.name == "recovery" else "authenticator"},
-            )
-            return HttpResponseRedirect(next_url)
+            method = "recovery code" if device.name == "recovery" else "authenticator"
+            return _second_factor_passed(request, device, next_url, {"method": method})
         audit_record(
             actor=officer, action="login.second_factor_failed", obj=officer, outcome="refused"
         )
@@ -85,6 +76,26 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             "longer before each try."
         )
     return _verify_page(request, next_url, error=error)
+
+
+def _second_step(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """Where to go once verified, and the answer to give at once when there is no second
+    step to take here (not signed in yet, or already verified)."""
+    if not request.user.is_authenticated:
+        return "", HttpResponseRedirect(reverse("people:login"))
+    next_url = _safe_next(request, reverse("people:desk-home"))
+    if request.user.is_verified():
+        return next_url, HttpResponseRedirect(next_url)
+    return next_url, None
+
+
+def _second_factor_passed(request: HttpRequest, device, next_url: str, data: dict):
+    """Mark the session verified (and the password freshly confirmed), record it, go on."""
+    officer = request.user.officer
+    otp_login(request, device)
+    mark_recent_auth(request)
+    audit_record(actor=officer, action="login.second_factor", obj=officer, data=data)
+    return HttpResponseRedirect(next_url)
 
 
 def _verify_page(request: HttpRequest, next_url: str, *, error: str = "", status: int = 200):
@@ -115,13 +126,10 @@ def login_passkey_options(request: HttpRequest) -> HttpResponse:
 @require_POST
 def login_passkey(request: HttpRequest) -> HttpResponse:
     """The second step of signing in with a passkey or security key."""
-    user = request.user
-    if not user.is_authenticated:
-        return HttpResponseRedirect(reverse("people:login"))
-    next_url = _safe_next(request, reverse("people:desk-home"))
-    if user.is_verified():
-        return HttpResponseRedirect(next_url)
-    officer = user.officer
+    next_url, done = _second_step(request)
+    if done is not None:
+        return done
+    officer = request.user.officer
     try:
         credential = passkeys.passkey_verify(request, request.POST.get("credential", ""))
     except passkeys.PasskeyFailed as exc:
@@ -133,15 +141,12 @@ def login_passkey(request: HttpRequest) -> HttpResponse:
             data={"method": "security key", "error": exc.code},
         )
         return _verify_page(request, next_url, error=str(exc), status=400)
-    otp_login(request, credential)
-    mark_recent_auth(request)
-    audit_record(
-        actor=officer,
-        action="login.second_factor",
-        obj=officer,
-        data={"method": "security key", "name": credential.name, "passkey": credential.pk},
+    return _second_factor_passed(
+        request,
+        credential,
+        next_url,
+        {"method": "security key", "name": credential.name, "passkey": credential.pk},
     )
-    return HttpResponseRedirect(next_url)
 
 
 @require_http_methods(["GET", "POST"])

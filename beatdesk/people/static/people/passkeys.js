@@ -45,37 +45,33 @@
     });
   }
 
-  function registrationJSON(credential) {
-    const response = credential.response;
+  // What the server's WebAuthn library reads: the credential with its binary parts in base64url.
+  function credentialJSON(credential, response) {
     return {
       id: credential.id,
       rawId: toBase64url(credential.rawId),
       type: credential.type,
       authenticatorAttachment: credential.authenticatorAttachment || null,
       clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
-        clientDataJSON: toBase64url(response.clientDataJSON),
-        attestationObject: toBase64url(response.attestationObject),
-        transports: response.getTransports ? response.getTransports() : [],
-      },
+      response: Object.assign({ clientDataJSON: toBase64url(credential.response.clientDataJSON) }, response),
     };
+  }
+
+  function registrationJSON(credential) {
+    const response = credential.response;
+    return credentialJSON(credential, {
+      attestationObject: toBase64url(response.attestationObject),
+      transports: response.getTransports ? response.getTransports() : [],
+    });
   }
 
   function authenticationJSON(credential) {
     const response = credential.response;
-    return {
-      id: credential.id,
-      rawId: toBase64url(credential.rawId),
-      type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment || null,
-      clientExtensionResults: credential.getClientExtensionResults(),
-      response: {
-        clientDataJSON: toBase64url(response.clientDataJSON),
-        authenticatorData: toBase64url(response.authenticatorData),
-        signature: toBase64url(response.signature),
-        userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
-      },
-    };
+    return credentialJSON(credential, {
+      authenticatorData: toBase64url(response.authenticatorData),
+      signature: toBase64url(response.signature),
+      userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
+    });
   }
 
   function explain(error) {
