@@ -167,8 +167,6 @@ def reply_send(
     Refused when the conversation changed since the officer read it (another reply, a new
     message), so two people never both send a first reply by accident.
     """
-    from beatdesk.publishing.outbox import enqueue_reply
-
     require(actor, "work", conversation)
     body = (text or "").strip()
     if not body:
@@ -186,55 +184,94 @@ def reply_send(
         .order_by("-received_at", "-id")
         .first()
     )
-    now = timezone.now()
-    policy = conversation.force.policy
     with transaction.atomic():
-        updated = Conversation.objects.filter(pk=conversation.pk, version=expected_version).update(
-            version=F("version") + 1,
-            status=Conversation.Status.WAITING,
-            awaiting_since=None,
-            target_at=None,
-            first_response_at=Coalesce(F("first_response_at"), Value(now)),
-            assignee_id=Coalesce(F("assignee_id"), Value(actor.pk)),
-            snoozed_until=None,
-        )
-        if not updated:
-            raise Conflict(
-                "Someone replied, or a new message arrived, while you were writing. Your reply "
-                "was not sent: read the latest and send again if it is still needed."
-            )
-        conversation.refresh_from_db()
-        if conversation.first_response_seconds is None and conversation.first_response_at:
-            conversation.first_response_seconds = office_seconds_between(
-                conversation.opened_at,
-                conversation.first_response_at,
-                office_hours=policy.office_hours or None,
-                zone=policy.zone,
-            )
-            conversation.save(update_fields=["first_response_seconds"])
-        reply = Message.objects.create(
-            force_id=conversation.force_id,
+        reply = reply_queue(
             conversation=conversation,
-            channel=channel,
-            account_id=conversation.account_id,
-            direction=Message.Direction.OUT,
-            kind=last_in.kind if last_in else Message.Kind.REPLY,
-            in_reply_to=last_in.network_id if last_in else "",
+            officer=actor,
             text=body,
-            author_officer=actor,
             signature=signature,
-            is_private=conversation.is_private,
-            received_at=now,
+            in_reply_to=last_in.network_id if last_in else "",
+            kind=last_in.kind if last_in else Message.Kind.REPLY,
+            expected_version=expected_version,
+            assign=True,
         )
-        reply.delivery = enqueue_reply(channel=channel, reply_ref=str(reply.pk))
-        reply.save(update_fields=["delivery"])
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_id=reply.pk)
         audit_record(
             actor=actor,
             action="conversation.reply",
             obj=conversation,
             data={"message": reply.pk, "delivery": reply.delivery.pk},
         )
+    return reply
+
+
+def reply_queue(
+    *,
+    conversation: Conversation,
+    officer: Officer,
+    text: str,
+    signature: str,
+    in_reply_to: str,
+    kind: str,
+    expected_version: int | None = None,
+    assign: bool = False,
+    channel=None,
+) -> Message:
+    """Write an outgoing reply in ``conversation`` and queue it in the outbox, in the caller's
+    transaction: the conversation waits on the public again, its first response is timed
+    (office hours respected), and the reply becomes its latest message. Every reply to the
+    public goes through here (the desk's ``reply_send``, a Q&A answer); the caller checks
+    permission and audits. With ``expected_version``, a conversation that changed meanwhile
+    raises ``Conflict`` and nothing is written; ``assign`` gives an unassigned conversation to
+    ``officer``. The reply goes out on ``channel`` (the conversation's by default)."""
+    from beatdesk.publishing.outbox import enqueue_reply
+
+    channel = channel or conversation.channel
+    now = timezone.now()
+    policy = conversation.force.policy
+    target = Conversation.objects.filter(pk=conversation.pk)
+    if expected_version is not None:
+        target = target.filter(version=expected_version)
+    changes = {
+        "version": F("version") + 1,
+        "status": Conversation.Status.WAITING,
+        "awaiting_since": None,
+        "target_at": None,
+        "first_response_at": Coalesce(F("first_response_at"), Value(now)),
+        "snoozed_until": None,
+    }
+    if assign:
+        changes["assignee_id"] = Coalesce(F("assignee_id"), Value(officer.pk))
+    if not target.update(**changes):
+        raise Conflict(
+            "Someone replied, or a new message arrived, while you were writing. Your reply "
+            "was not sent: read the latest and send again if it is still needed."
+        )
+    conversation.refresh_from_db()
+    if conversation.first_response_seconds is None and conversation.first_response_at:
+        conversation.first_response_seconds = office_seconds_between(
+            conversation.opened_at,
+            conversation.first_response_at,
+            office_hours=policy.office_hours or None,
+            zone=policy.zone,
+        )
+        conversation.save(update_fields=["first_response_seconds"])
+    reply = Message.objects.create(
+        force_id=conversation.force_id,
+        conversation=conversation,
+        channel=channel,
+        account_id=conversation.account_id,
+        direction=Message.Direction.OUT,
+        kind=kind,
+        in_reply_to=in_reply_to,
+        text=text,
+        author_officer=officer,
+        signature=signature,
+        is_private=conversation.is_private,
+        received_at=now,
+    )
+    reply.delivery = enqueue_reply(channel=channel, reply_ref=str(reply.pk))
+    reply.save(update_fields=["delivery"])
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_id=reply.pk)
     return reply
 
 

@@ -12,10 +12,6 @@ reconciled, sent once). See docs/decisions/0081-qa-answers-as-inbox-replies.md.
 
 from __future__ import annotations
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-
 from beatdesk.audit.services import audit_record
 from beatdesk.qa.models import Answer, Question
 
@@ -24,8 +20,7 @@ def reply_where_asked(*, question: Question, answer: Answer) -> None:
     """Queue the answer as a threaded reply to the question's message (no-op for the hub)."""
     if question.inbox_message_id is None:
         return
-    from beatdesk.inbox.models import Conversation, Message
-    from beatdesk.publishing.outbox import enqueue_reply
+    from beatdesk.inbox.models import Message
 
     asked = (
         Message.objects.select_related("conversation", "channel")
@@ -42,44 +37,19 @@ def reply_where_asked(*, question: Question, answer: Answer) -> None:
         text=answer.text,
     ).exists():
         return  # already answered there (a member approved twice, a merge after the answer)
-    now = timezone.now()
-    reply = Message.objects.create(
-        force_id=asked.force_id,
-        conversation=asked.conversation,
-        channel=asked.channel,
-        account_id=asked.account_id,
-        direction=Message.Direction.OUT,
-        kind=asked.kind,
-        in_reply_to=asked.network_id,
-        text=answer.text,
-        author_officer=answer.officer,
-        signature=answer.signature,
-        is_private=asked.conversation.is_private,
-        received_at=now,
-    )
-    reply.delivery = enqueue_reply(channel=asked.channel, reply_ref=str(reply.pk))
-    reply.save(update_fields=["delivery"])
-    Conversation.objects.filter(pk=asked.conversation_id).update(
-        version=F("version") + 1,
-        status=Conversation.Status.WAITING,
-        awaiting_since=None,
-        target_at=None,
-        first_response_at=Coalesce(F("first_response_at"), Value(now)),
-        last_message_id=reply.pk,
-    )
-    conversation = asked.conversation
-    if conversation.first_response_seconds is None:
-        from beatdesk.inbox.sla import office_seconds_between
+    from beatdesk.inbox.services import reply_queue
 
-        policy = question.session.force.policy
-        Conversation.objects.filter(pk=conversation.pk).update(
-            first_response_seconds=office_seconds_between(
-                conversation.opened_at,
-                conversation.first_response_at or now,
-                office_hours=policy.office_hours or None,
-                zone=policy.zone,
-            )
-        )
+    # The same path as a reply from the desk, so the two never drift apart; an answer is not
+    # refused for a conversation that moved on (it answers one question, by its id).
+    reply = reply_queue(
+        conversation=asked.conversation,
+        officer=answer.officer,
+        text=answer.text,
+        signature=answer.signature,
+        in_reply_to=asked.network_id,
+        kind=asked.kind,
+        channel=asked.channel,
+    )
     audit_record(
         actor=answer.officer,
         action="qa.answer.reply",
