@@ -409,7 +409,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @officer_required
 @recent_auth_required
 def staff_change(request: HttpRequest, officer_id: int) -> HttpResponse:
-    """Change one officer's force role or disable them; both end the officer's sessions."""
+    """Change one officer's force role, disable them (both end the officer's sessions), or
+    reset their two-factor (a lost phone or security key)."""
     actor = request.officer
     target = get_object_or_404(
         officers_of_force(force_id=actor.force_id, active_only=False), pk=officer_id
@@ -435,6 +436,15 @@ def staff_change(request: HttpRequest, officer_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{target.public_name} can {'now' if target.is_active else 'no longer'} sign in.",
+            )
+        if request.POST.get("reset_two_factor") == "yes":
+            twofactor.two_factor_remove(
+                actor=actor, officer=target, reason=request.POST.get("reason", "")[:300]
+            )
+            messages.success(
+                request,
+                f"{target.public_name}'s two-factor is reset: they set it up again when they "
+                "next sign in.",
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

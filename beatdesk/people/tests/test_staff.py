@@ -63,3 +63,29 @@ def test_an_officer_cannot_promote_themselves(client, officer_york):
     assert response.status_code == 403
     officer_york.refresh_from_db()
     assert officer_york.force_role == ""
+
+
+def test_a_force_admin_resets_a_lost_second_factor(client, admin, officer_york, enrolled):
+    from django_otp import devices_for_user
+
+    assert list(devices_for_user(officer_york.user, confirmed=True))
+    login(client, admin)
+    page = client.get("/desk/staff/").content.decode()
+    assert f"two-factor of {officer_york.public_name}" in page
+    response = client.post(f"/desk/staff/{officer_york.pk}/", {"reset_two_factor": "yes"})
+    assert response["Location"] == "/desk/staff/"
+    assert not list(devices_for_user(officer_york.user, confirmed=True))
+    assert AuditEvent.objects.filter(
+        actor=admin, action="two_factor.remove", object_id=str(officer_york.pk)
+    ).exists()
+
+
+def test_only_a_force_admin_can_reset_someone_elses_second_factor(
+    client, lead_york, officer_york, enrolled
+):
+    from django_otp import devices_for_user
+
+    login(client, lead_york)
+    response = client.post(f"/desk/staff/{officer_york.pk}/", {"reset_two_factor": "yes"})
+    assert response.status_code == 403
+    assert list(devices_for_user(officer_york.user, confirmed=True))
