@@ -308,6 +308,15 @@ def passkey_add(request: HttpRequest) -> HttpResponse:
             error = " ".join(exc.messages)
         except passkeys.PasskeyFailed as exc:
             error = str(exc)
+            # A key the server would not accept (wrong origin, a replayed or forged answer) is
+            # worth a line in the trail, like a failed sign-in with a key.
+            audit_record(
+                actor=request.officer,
+                action="passkey.add_failed",
+                obj=request.officer,
+                outcome="refused",
+                data={"error": exc.code},
+            )
         else:
             if not user.is_verified():
                 otp_login(request, credential)

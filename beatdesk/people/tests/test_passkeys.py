@@ -113,6 +113,10 @@ def test_a_key_needs_a_name_and_a_real_answer(client, officer_york):
     assert "could not be checked" in phished.content.decode()
     assert not WebAuthnCredential.objects.exists()
     assert not AuditEvent.objects.filter(action="passkey.add").exists()
+    # The refused key is in the trail (the junk answer too; a missing name is only a form error).
+    refused = AuditEvent.objects.filter(action="passkey.add_failed", outcome="refused")
+    assert refused.count() == 2
+    assert refused.filter(actor=officer_york).count() == 2
 
 
 def test_adding_a_key_needs_a_recent_password(client, officer_york, settings):
