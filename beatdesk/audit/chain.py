@@ -108,14 +108,8 @@ def append_many(events: list[AuditEvent]) -> list[AuditEvent]:
                 event.created_at = timezone.now()
                 event.ip = ip_field.to_python(event.ip) or None
                 event.hash = previous = event_hash(event)
-            if len(by_chain[name]) == 1:
-                by_chain[name][0].save(force_insert=True)
-            else:
-                # Many events (a group of delivery attempts): one prepared INSERT run.
-                insert_rows(
-                    by_chain[name],
-                    [f.name for f in AuditEvent._meta.concrete_fields if not f.primary_key],
-                )
+            # One prepared INSERT for the chain's events (a group of delivery attempts).
+            insert_rows(AuditEvent, by_chain[name])
             AuditChainHead.objects.filter(chain=name).update(seq=seq, hash=previous)
     return events
 

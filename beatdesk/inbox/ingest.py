@@ -20,15 +20,15 @@ import copy
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.base import ModelState
 from django.utils import timezone
 
 from beatdesk.audit.services import audit_record
+from beatdesk.core.rows import insert_rows
 from beatdesk.forces.models import Account, Channel, Force, Policy
 from beatdesk.inbox.models import (
     PRIORITY_RANK,
@@ -514,10 +514,10 @@ def _store_batch(
     with transaction.atomic():
         conversations, created, joined = _place(batch, policy, found)
         if created:
-            _insert(Conversation, created)
+            insert_rows(Conversation, created)
         for message, conversation in zip(messages, conversations, strict=True):
             message.conversation = conversation
-        _insert(Message, messages)
+        insert_rows(Message, messages)
         newest: dict[int, int] = {}
         for message in messages:
             newest[message.conversation_id] = max(
@@ -558,49 +558,6 @@ def _store_batch(
         _qa_questions(messages, in_sessions)
         transaction.on_commit(lambda: _stamp_committed(messages))
     return messages
-
-
-def _insert(model, objects: list) -> None:
-    """``bulk_create`` for new rows of a model without signals or custom saves, with each column
-    prepared once per kind instead of compiled value by value: one INSERT ... RETURNING id.
-    """
-    now = timezone.now()
-    preparers = []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            for obj in objects:
-                setattr(obj, field.attname, now)
-        kind = field.get_internal_type()
-        if kind == "DateTimeField":
-            prepare = connection.ops.adapt_datetimefield_value
-        elif kind in ("DateField", "JSONField", "DecimalField", "UUIDField", "BinaryField"):
-            prepare = partial(field.get_db_prep_save, connection=connection)
-        else:
-            prepare = None  # text, numbers, booleans and foreign keys go as they are
-        preparers.append((field, prepare))
-    columns = ", ".join(connection.ops.quote_name(field.column) for field, _ in preparers)
-    row = "(" + ", ".join(["%s"] * len(preparers)) + ")"
-    params = []
-    for obj in objects:
-        for field, prepare in preparers:
-            value = getattr(obj, field.attname)
-            params.append(value if prepare is None or value is None else prepare(value))
-    pk = model._meta.pk
-    table, returning = (
-        connection.ops.quote_name(model._meta.db_table),
-        connection.ops.quote_name(pk.column),
-    )
-    # Names come from the model, every value is a parameter.
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(objects))} RETURNING {returning}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [found[0] for found in cursor.fetchall()]
-    for obj, value in zip(objects, ids, strict=True):
-        setattr(obj, pk.attname, value)
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 @dataclass
