@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from operator import attrgetter
 
 from django.db import connection, models
 from django.utils import timezone
@@ -31,12 +32,29 @@ def _preparer(field: models.Field) -> Callable | None:
     return None
 
 
-def _values(obj: models.Model, preparers) -> list:
-    values = []
-    for field, prepare in preparers:
-        value = getattr(obj, field.attname)
-        values.append(value if prepare is None or value is None else prepare(value))
-    return values
+class _Columns:
+    """How to read the values of some columns off model instances, ready for the driver: one
+    C-level attribute fetch per row, then only the columns that need preparing."""
+
+    def __init__(self, fields: Sequence[models.Field]) -> None:
+        self.fields = list(fields)
+        names = [field.attname for field in self.fields]
+        self._get = (
+            attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+        )
+        self._prepare = [
+            (index, prepare)
+            for index, prepare in enumerate(map(_preparer, self.fields))
+            if prepare is not None
+        ]
+
+    def values(self, obj: models.Model) -> list:
+        row = list(self._get(obj))
+        for index, prepare in self._prepare:
+            value = row[index]
+            if value is not None:
+                row[index] = prepare(value)
+        return row
 
 
 def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -46,21 +64,22 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
     if not objects:
         return
     now = timezone.now()
-    preparers = []
+    fields = []
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objects:
                 setattr(obj, field.attname, now)
-        preparers.append((field, _preparer(field)))
+        fields.append(field)
+    columns = _Columns(fields)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field, _ in preparers)
-    row = "(" + ", ".join(["%s"] * len(preparers)) + ")"
-    params = [value for obj in objects for value in _values(obj, preparers)]
+    names = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [value for obj in objects for value in columns.values(obj)]
     pk = model._meta.pk
     sql = "INSERT INTO {} ({}) VALUES {} RETURNING {}".format(  # noqa: S608
-        quote(model._meta.db_table), columns, ", ".join([row] * len(objects)), quote(pk.column)
+        quote(model._meta.db_table), names, ", ".join([row] * len(objects)), quote(pk.column)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -77,13 +96,13 @@ def update_rows(objects: Sequence[models.Model], names: Sequence[str]) -> None:
     if not objects:
         return
     model = type(objects[0])
-    preparers = [(field, _preparer(field)) for field in map(model._meta.get_field, names)]
+    columns = _Columns([model._meta.get_field(name) for name in names])
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
         quote(model._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field, _ in preparers),
+        ", ".join(f"{quote(field.column)} = %s" for field in columns.fields),
         quote(model._meta.pk.column),
     )
-    rows = [[*_values(obj, preparers), obj.pk] for obj in objects]
+    rows = [[*columns.values(obj), obj.pk] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

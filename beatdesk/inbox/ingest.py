@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
 from beatdesk.audit.services import audit_record
-from beatdesk.core.rows import insert_rows
+from beatdesk.core.rows import insert_rows, update_rows
 from beatdesk.forces.models import Account, Channel, Force, Policy
 from beatdesk.inbox.models import (
     PRIORITY_RANK,
@@ -49,6 +48,12 @@ DEADLOCK = "40P01"
 # The most messages stored in one transaction.
 STORE_CHUNK = 100
 _CLOSED = (Conversation.Status.RESOLVED, Conversation.Status.SPAM)
+# What a further message can change in a stored conversation (``_fold``), written back together.
+JOINED_FIELDS = (
+    "last_message_at", "last_message_id", "preview", "snoozed_until", "version", "priority",
+    "priority_rank", "category", "is_emergency", "status", "awaiting_since", "target_at",
+    "district",
+)  # fmt: skip
 
 
 def _clip(value: str | None, size: int) -> str:
@@ -309,15 +314,19 @@ def _accounts_in_sessions(force: Force, messages: list[Message]) -> set[int]:
     candidates = [m for m in messages if m.account_id is not None]
     if not candidates:
         return set()
-    return set(
-        Session.accounts.through.objects.filter(
-            session__force_id=force.pk,
-            session__closed_at__isnull=True,
-            session__cancelled_at__isnull=True,
-            session__ends_at__gt=min(m.received_at for m in candidates),
-            account_id__in={m.account_id for m in candidates},
-        ).values_list("account_id", flat=True)
+    accounts = sorted({m.account_id for m in candidates})
+    since = min(m.received_at for m in candidates)
+    # Written out: the ORM's compiling of this join costs more than running it, every batch.
+    through = Session.accounts.through._meta.db_table
+    sql = (
+        f"SELECT sa.account_id FROM {through} sa JOIN {Session._meta.db_table} s "  # noqa: S608
+        "ON s.id = sa.session_id WHERE s.force_id = %s AND s.closed_at IS NULL "
+        "AND s.cancelled_at IS NULL AND s.ends_at > %s "
+        f"AND sa.account_id IN ({', '.join(['%s'] * len(accounts))})"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [force.pk, connection.ops.adapt_datetimefield_value(since), *accounts])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _qa_questions(messages: list[Message], in_sessions: set[int]) -> None:
@@ -329,24 +338,36 @@ def _qa_questions(messages: list[Message], in_sessions: set[int]) -> None:
             question_from_message(message)
 
 
+def _keyed_rows(keys: set[tuple[int, str]], column: str) -> list[tuple]:
+    """``(column, channel_id, network_id)`` of the stored messages that may have these
+    (channel, network id) keys (the caller checks each pair).
+
+    Every batch asks, and almost always finds nothing: written out, because the ORM's compiling
+    costs ten times the lookup. ``network_id`` is never empty here; saying so, as the index
+    does, lets the database use the partial unique index on (channel, network id)."""
+    if not keys:
+        return []
+    channels = sorted({c for c, _ in keys})
+    network_ids = sorted({n for _, n in keys})
+    sql = (
+        f"SELECT {column}, channel_id, network_id FROM {Message._meta.db_table} "  # noqa: S608
+        f"WHERE channel_id IN ({', '.join(['%s'] * len(channels))}) "
+        f"AND network_id IN ({', '.join(['%s'] * len(network_ids))}) "
+        "AND NOT (network_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*channels, *network_ids, ""])
+        return cursor.fetchall()
+
+
 def _stored_copies(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Message]:
     """Messages already stored under these (channel, network id) keys, marked as duplicates."""
-    if not keys:
-        return {}
+    ids = [pk for pk, *key in _keyed_rows(keys, "id") if tuple(key) in keys]
     found = {}
-    # ``network_id`` is never empty here; saying so lets the database use the partial unique
-    # index on (channel, network id).
-    for message in (
-        Message.objects.filter(
-            channel_id__in={c for c, _ in keys}, network_id__in={n for _, n in keys}
-        )
-        .exclude(network_id="")
-        .order_by()
-    ):
-        key = (message.channel_id, message.network_id)
-        if key in keys:
+    if ids:
+        for message in Message.objects.filter(pk__in=ids).order_by():
             message.was_duplicate = True
-            found[key] = message
+            found[(message.channel_id, message.network_id)] = message
     return found
 
 
@@ -523,35 +544,17 @@ def _store_batch(
             newest[message.conversation_id] = max(
                 newest.get(message.conversation_id, 0), message.pk
             )
-        if created:
-            Conversation.objects.filter(pk__in=[c.pk for c in created]).update(
-                last_message_id=Subquery(
-                    Message.objects.filter(conversation=OuterRef("pk"))
-                    .order_by("-id")
-                    .values("id")[:1]
-                )
-            )
-            for conversation in created:
-                conversation.last_message_id = newest[conversation.pk]
+        for conversation in created:
+            conversation.last_message_id = newest[conversation.pk]
+        update_rows(created, ["last_message_id"])
+        # The joined conversations were read locked in this transaction: their versions are
+        # current, and nobody else can move them before the commit.
         for conversation, count in joined.values():
             conversation.last_message_id = max(
-                conversation.last_message_id, newest[conversation.pk]
+                conversation.last_message_id or 0, newest[conversation.pk]
             )
-            Conversation.objects.filter(pk=conversation.pk).update(
-                last_message_at=conversation.last_message_at,
-                last_message_id=conversation.last_message_id,
-                preview=conversation.preview,
-                snoozed_until=None,
-                version=F("version") + count,
-                priority=conversation.priority,
-                priority_rank=conversation.priority_rank,
-                category=conversation.category,
-                is_emergency=conversation.is_emergency,
-                status=conversation.status,
-                awaiting_since=conversation.awaiting_since,
-                target_at=conversation.target_at,
-                district_id=conversation.district_id,
-            )
+            conversation.version += count
+        update_rows([conversation for conversation, _ in joined.values()], JOINED_FIELDS)
         for message, conversation in zip(messages, conversations, strict=True):
             if message.is_emergency or message.district_id in data.round_robin_districts:
                 _after_store(message, conversation, policy, data)
@@ -588,15 +591,8 @@ def _lookups(batch: list[_Prepared], force: Force) -> _Found:
         if m.in_reply_to and m.channel_id is not None
         and (m.channel_id, m.in_reply_to) not in position
     }  # fmt: skip
-    if wanted:
-        for channel_id, network_id, conversation_id in (
-            Message.objects.filter(
-                channel_id__in={c for c, _ in wanted}, network_id__in={n for _, n in wanted}
-            )
-            .exclude(network_id="")
-            .order_by()
-            .values_list("channel_id", "network_id", "conversation_id")
-        ):
+    for conversation_id, channel_id, network_id in _keyed_rows(wanted, "conversation_id"):
+        if (channel_id, network_id) in wanted:
             parent_of[(channel_id, network_id)] = conversation_id
 
     # Our own posts and replies that the others answer (one or two queries).
@@ -668,10 +664,13 @@ def _place(
     ids = set(parent_of.values()) | set(reply_conversation.values()) | set(private_of.values())
     stored = {}
     if ids:
-        stored = {
-            c.pk: c
-            for c in Conversation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-        }
+        sql = (
+            f"SELECT * FROM {Conversation._meta.db_table} "  # noqa: S608
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id"
+        )
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        stored = {c.pk: c for c in Conversation.objects.raw(sql, sorted(ids))}
 
     conversations: list[Conversation] = []
     created: list[Conversation] = []

@@ -27,14 +27,14 @@ class Command(BaseCommand):
 
         db = settings.DATABASES["default"]
         if options["reset"]:
-            if db["ENGINE"] != "django.db.backends.sqlite3":
-                raise CommandError("--reset only deletes the embedded SQLite database.")
             from pathlib import Path
 
             from django.db import connections
 
+            if connections["default"].vendor != "sqlite":
+                raise CommandError("--reset only deletes the embedded SQLite database.")
             connections.close_all()
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", ".writer"):
                 Path(str(db["NAME"]) + suffix).unlink(missing_ok=True)
             self.stdout.write("Removed the demo database; starting afresh.")
         call_command("migrate", interactive=False, verbosity=0)
