@@ -57,16 +57,32 @@ class _Columns:
         return row
 
 
+def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """``count`` primary keys for new rows of ``model``, taken from its sequence now, so rows
+    that refer to them can be written first; None where the database has no sequence
+    (SQLite numbers rows as they are inserted)."""
+    if connection.vendor != "postgresql" or count <= 0:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """INSERT new ``objects`` of ``model`` (every concrete column but the primary key, with
-    ``auto_now``/``auto_now_add`` fields set to now) in one ``INSERT ... RETURNING``, and give
-    each object its primary key, as ``bulk_create`` does."""
+    """INSERT new ``objects`` of ``model`` (every concrete column, with ``auto_now``/
+    ``auto_now_add`` fields set to now) in one ``INSERT ... RETURNING``, and give each object
+    its primary key, as ``bulk_create`` does. The primary key is written when every object
+    already has one (``reserve_ids``), and left to the database otherwise."""
     if not objects:
         return
     now = timezone.now()
+    with_pk = all(obj.pk is not None for obj in objects)
     fields = []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key and not with_pk:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objects:

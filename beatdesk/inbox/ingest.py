@@ -27,7 +27,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from beatdesk.audit.services import audit_record
-from beatdesk.core.rows import insert_rows, update_rows
+from beatdesk.core.rows import insert_rows, reserve_ids, update_rows
 from beatdesk.forces.models import Account, Channel, Force, Policy
 from beatdesk.inbox.models import (
     PRIORITY_RANK,
@@ -534,6 +534,18 @@ def _store_batch(
     found = _lookups(batch, force)
     with transaction.atomic():
         conversations, created, joined = _place(batch, policy, found)
+        # A new conversation points at its latest message, which is inserted after it. Where
+        # the database hands out ids ahead (PostgreSQL), the messages' ids are taken first and
+        # the conversations are inserted complete; otherwise they are updated once the
+        # messages are in (on PostgreSQL that update would rewrite every index of the row).
+        ids = reserve_ids(Message, len(messages)) if created else None
+        if ids is not None:
+            latest: dict[int, int] = {}
+            for message, conversation, pk in zip(messages, conversations, ids, strict=True):
+                message.pk = pk
+                latest[id(conversation)] = pk
+            for conversation in created:
+                conversation.last_message_id = latest[id(conversation)]
         if created:
             insert_rows(Conversation, created)
         for message, conversation in zip(messages, conversations, strict=True):
@@ -544,9 +556,10 @@ def _store_batch(
             newest[message.conversation_id] = max(
                 newest.get(message.conversation_id, 0), message.pk
             )
-        for conversation in created:
-            conversation.last_message_id = newest[conversation.pk]
-        update_rows(created, ["last_message_id"])
+        if ids is None:
+            for conversation in created:
+                conversation.last_message_id = newest[conversation.pk]
+            update_rows(created, ["last_message_id"])
         # The joined conversations were read locked in this transaction: their versions are
         # current, and nobody else can move them before the commit.
         for conversation, count in joined.values():

@@ -83,9 +83,15 @@ class Conversation(models.Model):
     district = models.ForeignKey(
         "forces.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Replies to one of our posts are grouped under it.
+    # Replies to one of our posts are grouped under it. (Most conversations are under none, and
+    # most are new and unassigned: these two are indexed only where set, below.)
     post = models.ForeignKey(
-        "publishing.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "publishing.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     is_private = models.BooleanField(default=False)
     author_handle = models.CharField(max_length=200, blank=True)
@@ -100,7 +106,12 @@ class Conversation(models.Model):
     is_emergency = models.BooleanField(default=False)
 
     assignee = models.ForeignKey(
-        "people.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "people.Officer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     labels = models.ManyToManyField(Label, blank=True, related_name="conversations")
@@ -133,6 +144,14 @@ class Conversation(models.Model):
                 fields=["channel", "author_handle"],
                 condition=models.Q(is_private=True),
                 name="inbox_conv_private_sender",
+            ),
+            models.Index(
+                fields=["post"], condition=models.Q(post__isnull=False), name="inbox_conv_post"
+            ),
+            models.Index(
+                fields=["assignee"],
+                condition=models.Q(assignee__isnull=False),
+                name="inbox_conv_assigned",
             ),
         ]
 
