@@ -87,15 +87,15 @@ def main() -> None:
     examples = dataset.development()
     context = demo_context()
     flagged = out_of_fold(examples, args.folds, thresholds, context)
-    rates = (
-        {} if args.no_airline else airline_rate(thresholds, as_models(learned.train(examples)))
-    )
+    rates = {} if args.no_airline else airline_rate(thresholds, as_models(learned.train(examples)))
     positives = sum(e.category == "emergency" for e in examples)
-    print(f"Development part: {len(examples)} messages, {positives} emergencies, {args.folds} folds")
+    print(
+        f"Development part: {len(examples)} messages, {positives} emergencies, {args.folds} folds"
+    )
     figures = {}
     for t in thresholds:
-        tp = sum(f and e.category == "emergency" for f, e in zip(flagged[t], examples))
-        fp = sum(f and e.category != "emergency" for f, e in zip(flagged[t], examples))
+        tp = sum(f and e.category == "emergency" for f, e in zip(flagged[t], examples, strict=True))
+        fp = sum(f and e.category != "emergency" for f, e in zip(flagged[t], examples, strict=True))
         recall = tp / positives
         precision = tp / (tp + fp) if tp + fp else 1.0
         rate = rates.get(t)

@@ -277,7 +277,7 @@ EMERGENCY: tuple[Signal, ...] = (
     # Crime in progress and intruders.
     S(
         "crime in progress",
-        r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
+        r"\b(?:(?:trying|tryin'?|tryna) (?:to |2 )?(?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
         r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
         r"trying to (?:force|kick|smash|jemmy|prise|break|open|pull|push|lift) (?:open )?(?:my|the|our|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
@@ -504,18 +504,51 @@ EMERGENCY: tuple[Signal, ...] = (
         tier=WEAK,
         past="long",
     ),
+    # A plea for someone to come now: people write "come quick" only when it matters.
+    S(
+        "asking for help now",
+        r"\b(?:(?:please|pls|plz|u need (?:to|2)|you need (?:to|2)) (?:just )?come|^\W*come) "
+        r"(?:now|quick(?:ly)?|asap|fast|right now|straight away|round now|here now)\b",
+    ),
+    # The person feared has come: "he found me", "she's at the door".
+    S(
+        "someone is in danger",
+        r"\b(?:(?:he|she|they|my ex)(?: has|'?s|'?ve| have)? (?:found|tracked(?: down)?) (?:me|us)\b|"
+        r"(?:he|she|they|my ex)(?:'?s| is|'?re| are) (?:back )?(?:at (?:the|my|our) (?:door|window|front door|back door)|"
+        r"outside (?:my|our|the) (?:house|door|flat|window|work)))",
+        tier=WEAK,
+    ),
+    S(
+        "violence happening now",
+        rf"\b(?:(?:is|'?s|are|'?re) (?:going for|laying into|setting about|going at|squaring up to) {VICTIM}\b|"
+        r"squeez\w* (?:my|her|his|their) (?:neck|throat)|by the (?:throat|neck)\b)",
+    ),
+    S(
+        "violence happening now",
+        r"\b(?:i'?ve|i have|we'?ve|we have|i'?m being|i am being|we'?re being) (?:been )?"
+        r"(?:kidnapped|abducted|trafficked|sold(?! (?:a|an|the|some|my|on|out|this|that|it|them|him|her)\b))",
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:taken|took|kept|keeping|got|have) (?:my|our) (?:passports?|papers|documents)\b|"
+        r"\b(?:weaving|swerving) (?:all over|across|about|between|in and out)\b",
+        tier=WEAK,
+    ),
 )
 
 # A missing person is an emergency when they are vulnerable or the writer fears for them.
 MISSING = rx(
-    rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing|"
+    rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing"
+    rf"(?! (?:her|his|their|my|our|your|the|you|him|them|out|a|an|it|me|us|home)\b)|"
     rf"missing (?:since|from (?:home|school|the)|for (?:\d+|two|three|an?|hours|days))|"
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
+    rf"(?:didn'?t|did not|never) (?:come|came) out of (?:school|nursery|class|the (?:school|club|centre|pool))|"
+    rf"left with (?:someone|somebody|a man|a woman|an adult|a stranger)(?: (?:we|i|they|she|he)) (?:don'?t|do not|doesn'?t) know|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
-    rf"wandered off|walked out|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
+    rf"wandered off|walked out|(?:gone|went|walked|wandered|got|slipped) out (?:of )?(?:the )?(?:fire exit|fire door|front door|back door)|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
@@ -558,7 +591,7 @@ FOUND = rx(
 # --- cues about time, mood and reality ---------------------------------------------------------
 # Happening now: strong enough to outweigh a past-time word in the same sentence.
 NOW_STRONG = rx(
-    r"\b(?:right now|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
+    r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
     r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
@@ -566,7 +599,7 @@ NOW_STRONG = rx(
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
-    r"\b(?:right now|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
+    r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
     r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
@@ -624,7 +657,7 @@ FIGURATIVE = rx(
     r"panic buying|attack (?:the|this) (?:day|week)|fight (?:for|against) (?:the|this|our)|fighting fit|"
     r"fight the (?:flu|cold)|help yourself|help desk|help ?line|"
     r"drowning in (?:\w+ )?(?:work|paperwork|emails|admin|marking|laundry|washing|bills|debt|homework|"
-    r"assignments|orders|post|snow)|"
+    r"assignments|orders|post|snow|revision|exams|coursework|essays|deadlines|uni work)|"
     r"(?:set|sets|setting) my (?:heart|soul) on fire|you'?re killing me|the bomb|bombed (?:it|my exam)|"
     r"break in the (?:weather|clouds|rain)|breaking in (?:my|new|the new) (?:shoes|boots|trainers)|"
     r"following (?:me|us) on|follow(?:ing)? (?:me|us) back|thanks for following|(?:for|by) following|"
@@ -646,7 +679,8 @@ JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|�
 # A question about what to do, or about people in general: judged within its clause, so
 # "if anyone reads this, I've taken my tablets" still counts.
 CONDITIONAL = rx(
-    r"\b(?:what (?:should|do|would|can) (?:i|you|we|people|someone) do|what to do|what happens|"
+    r"\b(?:what (?:should|would|can) (?:i|you|we|people|someone) do|what do (?:you|people|someone) do|"
+    r"what do (?:i|we) do (?:if|when|about|with|in)|what to do|what happens|"
     r"how (?:do|can|should|would) (?:i|you|we|people)|if (?:someone|somebody|anyone|you|people|there'?s|"
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
@@ -657,7 +691,7 @@ CONDITIONAL = rx(
 STORY = rx(
     r"\b(?:awareness|campaign|training|course|workshop|talk (?:about|on)|article|documentary|film|"
     r"charity|sponsor(?:ed| me)|fundrais\w*|bungee|abseil\w*|skydive|(?:boxing day|new year'?s?(?: day)?) dip|"
-    r"movie|(?:tv|telly)(?!'?s? (?:still |been )?on\b| is (?:still )?on\b)|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
+    r"movie|(?:on|watching|watched|watch) (?:the )?(?:tv|telly)\b|(?:tv|telly) (?:show|programme|series|drama|advert|ad)|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
     r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
     r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
     r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
@@ -675,7 +709,8 @@ FUTURE = rx(
     r"one of these days|sooner or later)\b"
 )
 NOT_EMERGENCY = rx(
-    r"\b(?:(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
+    r"\b(?:shoot(?:ing)? season|pheasants?|grouse (?:shoot|season)|clay (?:pigeon|shoot)\w*|bird scarers?|rifle range|firing range|gun club|"
+    r"(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
     r"no (?:one|body|-one)(?: was| is|'?s|'?d)? (?:hurt|injured|harmed)|nobody (?:was |is |got )?(?:hurt|injured|harmed)|"
     r"no (?:immediate )?danger|(?:everyone|we'?re|we are|i'?m|i am)(?: all)? (?:safe|ok|okay|fine|alright)(?: now)?|"
     r"no longer (?:there|here|around)|(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
@@ -686,7 +721,7 @@ NOT_EMERGENCY = rx(
 )
 NEGATION = rx(
     r"\b(?:no|not|nobody|never|without|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|doesn'?t|"
-    r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b[^,.;!?]{0,25}$"
+    r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b(?!(?<=don't) know\b)(?!(?<=dont) know\b)[^,.;!?]{0,25}$"
 )
 
 # Words that carry danger: the learned model may only flag a message that has one of them.
