@@ -437,6 +437,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "words of danger",
         r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
+        r"shots(?! (?:of|for)\b)|people (?:are )?running|everyone (?:is )?running|"
         r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
         r"smoke(?! alarm| detector)|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
         r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
@@ -497,11 +498,20 @@ EMERGENCY: tuple[Signal, ...] = (
         "self-harm",
         r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on|stop crying)|"
         r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
-        r"i'?m sorry for everything|tell (?:my|them) .{0,20}i love them|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
+        r"(?:i'?m|im|i am|he'?s|she'?s|he is|she is|they'?re) (?:so |really )?sorry for everything|tell (?:my|them) .{0,20}i love them|"
+        r"(?:saying|said|says|telling (?:me|us)|told (?:me|us)) (?:that )?(?:he|she|they) loves? (?:me|us|them|everyone|you)|"
+        r"(?:got|have|brought|bought|taken|with|and) (?:a|the|my|his|her) hose ?pipe|^\W*(?:i'?m|im|i am) (?:so |really )?sorry\W*$|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
         r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
         r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight(?:'?s| is) the night|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
+        past="long",
+    ),
+    S(
+        "self-harm",
+        r"\b(?:taken|took|taking|swallowed|had|necked|downed) (?:about |like |over |nearly |at least )?"
+        r"(?:\d+|ten|twenty|thirty|forty|fifty|loads|dozens)(?: of)? (?:(?:my|his|her|their|the) )?(?:\w+ )?"
+        r"(?:tablets|pills|paracetamol|ibuprofen|co-?codamol|aspirin|antidepressants|sleeping pills)\b",
         past="long",
     ),
     # A plea for someone to come now: people write "come quick" only when it matters.
@@ -543,6 +553,7 @@ MISSING = rx(
     rf"missing (?:since|from (?:home|school|the)|for (?:\d+|two|three|an?|hours|days))|"
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
+    rf"(?:never|didn'?t|did not) (?:arrived?|turned? up|showed? up|made it)\b(?! (?:on|in) time)|"
     rf"(?:didn'?t|did not|never) (?:come|came) out of (?:school|nursery|class|the (?:school|club|centre|pool))|"
     rf"left with (?:someone|somebody|a man|a woman|an adult|a stranger)(?: (?:we|i|they|she|he)) (?:don'?t|do not|doesn'?t) know|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
@@ -572,7 +583,8 @@ VULNERABLE = rx(
     r"nan|nana|gran|granny|grandma|grandad|grandpa|care home|lives alone|on (?:his|her) own|"
     r"freezing|cold out|minus|in the dark|it'?s dark|getting dark|slippers|pyjamas|nightie|dressing gown|no coat|"
     r"(?:not|isn'?t) like (?:him|her|them)|out of character|never done this|worried sick|really worried|"
-    r"so worried|desperate|frantic|really low|been low|struggling|mental health|self[- ]harm|"
+    r"so worried|desperate|frantic|really low|been (?:very |so |really )?low|"
+    r"left (?:her|his|their) (?:purse|phone|wallet|keys|bag|medication|meds|coat|handbag)|struggling|mental health|self[- ]harm|"
     r"not (?:himself|herself)|threatened to|older man|met online|curtains)\b"
 )
 # Not people: pets, parcels and property go missing too.
