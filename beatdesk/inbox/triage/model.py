@@ -217,6 +217,11 @@ def _words(masked: str) -> list[str]:
     return words
 
 
+def words(masked: str) -> list[str]:
+    """The words the models read (officers' names reduced to "officer")."""
+    return _words(masked)
+
+
 def features(masked: str, flags: set[str]) -> set[str]:
     """Words and word pairs (with the cue flags): what the category models weigh."""
     words = _words(masked)

@@ -345,7 +345,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
         r"(?:they'?re|he'?s|she'?s|someone'?s|someone is|they are|he is) outside (?:my|our|the) (?:house|flat|door|window|home)|"
         r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming)|"
-        r"chasing (?:people|me|us|him|her|kids|someone|a \w+))\b",
+        r"chasing (?:people|me|us|him|her|kids|someone|a \w+)|"
+        r"(?:pictures?|photos?|pics?|videos?) of (?:my|our) (?:house|front door|door|car|window|flat|kids|bedroom)|"
+        r"(?:tried|trying|tryin'?) (?:my|our|the) (?:front |back |side |garden )?(?:gate|door|door handle|windows?))\b",
         tier=WEAK,
     ),
     S(
@@ -438,7 +440,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "words of danger",
         r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
-        r"shots(?! (?:of|for)\b)|people (?:are )?running|everyone (?:is )?running|"
+        r"shots(?! (?:of|for)\b)|taken something|heart (?:is |'?s )?(?:going|racing|pounding|beating) (?:so |really |very )?(?:fast|hard)|people (?:are )?running|everyone (?:is )?running|"
         r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
         r"smoke(?! alarm| detector)|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
         r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
@@ -626,7 +628,7 @@ PAST = rx(
     r"\b(?<!since\x20)(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|time|christmas|term)|yesterday|"
     r"(?:\d+|a few|few|a couple of|couple of|two|three|four|several|some|many) (?:days|weeks|months|years|decades) "
-    r"(?:ago|back)|ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
+    r"(?:ago|back)|(?<!minutes\x20)(?<!minute\x20)(?<!mins\x20)(?<!min\x20)(?<!seconds\x20)ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
     r"over the (?:weekend|summer|holidays)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?: (?:night|morning|afternoon|evening))?|when i was|used to|years back|a while back|"
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
