@@ -517,6 +517,16 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:tablets|pills|paracetamol|ibuprofen|co-?codamol|aspirin|antidepressants|sleeping pills)\b",
         past="long",
     ),
+    S(
+        "threat to life",
+        r"\b(?:finish (?:what (?:he|she|they|i) started|(?:me|her|him|us|them|the job) off)|"
+        r"(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:only )?(?:\d+|five|ten|a few|two) (?:mins?|minutes) away)\b",
+        tier=WEAK,
+    ),
+    S(
+        "someone is hurt",
+        r"\b(?:eyes (?:are |keep )?rolling(?: back| up)?|(?:gone|went|going) (?:quiet|limp|floppy) after taking)\b",
+    ),
     # A plea for someone to come now: people write "come quick" only when it matters.
     S(
         "asking for help now",
@@ -589,7 +599,8 @@ VULNERABLE = rx(
     r"(?:not|isn'?t) like (?:him|her|them)|out of character|never done this|worried sick|really worried|"
     r"so worried|desperate|frantic|really low|been (?:very |so |really )?low|"
     r"left (?:her|his|their) (?:purse|phone|wallet|keys|bag|medication|meds|coat|handbag)|struggling|mental health|self[- ]harm|"
-    r"not (?:himself|herself)|threatened to|older man|met online|curtains)\b"
+    r"not (?:himself|herself)|threatened to|older man|met online|curtains|"
+    r"guns?|shotguns?|rifles?|firearms?|gun cabinet|funeral|bereaved|grieving)\b"
 )
 # Not people: pets, parcels and property go missing too.
 MISSING_NOT_PERSON = rx(
@@ -633,7 +644,7 @@ PAST = rx(
     r"(?: (?:night|morning|afternoon|evening))?|when i was|used to|years back|a while back|"
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
-    r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|this morning|overnight|"
+    r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|for (?:weeks|months|years)(?: now| on end)?|this morning|overnight|"
     r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?|(?:in|during) the night|"
     r"i (?:rang|phoned|called|dialled) (?:999|101) when|(?:the )?(?:last|latest) (?:one|time|message|call|letter) was)\b"
 )
@@ -752,7 +763,8 @@ DANGER_WORDS = rx(
     r"broke in|breaking|burglar\w*|intruders?|smash\w*|fight\w*|brawl|gang|balaclavas?|drunk|scared|"
     r"terrified|frightened|afraid|panic\w*|unconscious|breath\w*|ambulance|999|danger\w*|unsafe|hiding|"
     r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?|fall(?:ing|s)?|harbour|pier|"
-    r"level crossing|railway|tracks|stairs|ladder|diabetic|insulin)\b"
+    r"level crossing|railway|tracks|stairs|ladder|diabetic|insulin|shaking|shivering|trembling|"
+    r"rolling|lorry|motorway|bypass|roundabout|junction)\b"
 )
 
 # People and places a danger happens to: with the words above, the learned model's gate.
@@ -760,7 +772,7 @@ PEOPLE_AND_PLACES = rx(
     r"\b(?:son|daughter|child|children|kids?|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|grandma|"
     r"wife|husband|partner|ex|brother|sister|neighbour|man|woman|lad|girl|boy|bloke|guy|men|lads|"
     r"stranger|upstairs|downstairs|garden|house|flat|home|street|road|park|bridge|river|car park|lady|fella|"
-    r"chap|nana|granny|grandson|granddaughter|flatmate|girlfriend|boyfriend)\b"
+    r"chap|nana|granny|grandson|granddaughter|flatmate|girlfriend|boyfriend|mate|pal)\b"
 )
 
 # --- spam --------------------------------------------------------------------------------------
