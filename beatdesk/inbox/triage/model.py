@@ -37,6 +37,9 @@ L2 = 1e-3
 # cross-validation on the development part (bench/triage_cv.py, docs/decisions/0050-...).
 EMERGENCY_LEARNING_RATE = 1.0
 EMERGENCY_L2 = 1e-3
+# The learning rate of epoch n is the rate / (1 + DECAY * n): the last examples seen then move
+# the weights less, and the model changes less when a few messages are added.
+EMERGENCY_DECAY = 0.2
 SEED = 5
 VERSION = 5
 CHARS = 5
@@ -298,23 +301,25 @@ def _fit(
     scaled: bool = False,
     learning_rate: float = LEARNING_RATE,
     l2: float = L2,
+    decay: float = 0.0,
 ) -> Linear:
     weights: dict[str, float] = {}
     bias = 0.0
     order = list(range(len(rows)))
     rnd = random.Random(SEED)
-    for _ in range(EPOCHS):
+    for epoch in range(EPOCHS):
         rnd.shuffle(order)
+        rate = learning_rate / (1.0 + decay * epoch)
         for i in order:
             feats, target = rows[i]
             scale = _scale(len(feats)) if scaled else 1.0
             z = bias + scale * sum(weights.get(f, 0.0) for f in feats)
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             grad = p - target
-            bias -= learning_rate * grad
+            bias -= rate * grad
             for f in feats:
                 w = weights.get(f, 0.0)
-                weights[f] = w - learning_rate * (grad * scale + l2 * w)
+                weights[f] = w - rate * (grad * scale + l2 * w)
     kept = {f: round(w, 2) for f, w in sorted(weights.items()) if abs(w) >= 0.05}
     return Linear(round(bias, 3), kept, scaled=scaled)
 
@@ -335,6 +340,7 @@ def train(examples) -> dict:
         scaled=True,
         learning_rate=EMERGENCY_LEARNING_RATE,
         l2=EMERGENCY_L2,
+        decay=EMERGENCY_DECAY,
     )
     models["emergency"] = {"bias": emergency.bias, "weights": emergency.weights, "scaled": True}
     others = [(f, c) for f, _runs, c in rows if c != "emergency"]
