@@ -3,7 +3,8 @@
 Logistic regression over the words and word pairs of a message (after idioms are masked) plus a
 few cue flags (past, now, joke, story, hypothetical, "not an emergency"). One model says
 "emergency or not" and also weighs runs of five characters; one model per other category
-scores the rest. It is trained only on the
+scores the rest. The emergency model divides a message's summed weights by the square root of
+its number of features, so a long message is not more certain for having more words. It is trained only on the
 development part of ``data/police_messages.jsonl``, which the team wrote, and stored in
 ``data/triage_model.json``; nothing is downloaded or trained at run time.
 
@@ -32,8 +33,15 @@ TOKEN = re.compile(r"[a-z][a-z']*|[!?]")
 EPOCHS = 30
 LEARNING_RATE = 0.3
 L2 = 1e-3
+# The emergency model, with its features scaled (see ``Linear.scaled``): chosen by 5-fold
+# cross-validation on the development part (bench/triage_cv.py, docs/decisions/0050-...).
+EMERGENCY_LEARNING_RATE = 1.0
+EMERGENCY_L2 = 1e-3
+# The learning rate of epoch n is the rate / (1 + DECAY * n): the last examples seen then move
+# the weights less, and the model changes less when a few messages are added.
+EMERGENCY_DECAY = 0.2
 SEED = 5
-VERSION = 4
+VERSION = 5
 CHARS = 5
 
 
@@ -212,6 +220,11 @@ def _words(masked: str) -> list[str]:
     return words
 
 
+def words(masked: str) -> list[str]:
+    """The words the models read (officers' names reduced to "officer")."""
+    return _words(masked)
+
+
 def features(masked: str, flags: set[str]) -> set[str]:
     """Words and word pairs (with the cue flags): what the category models weigh."""
     words = _words(masked)
@@ -257,12 +270,18 @@ class Linear:
     weights: dict[str, float]
     # Weights of runs of characters, kept apart (stored with a "~" in front of each).
     runs: dict[str, float] = field(default_factory=dict)
+    # The summed weights are divided by the square root of the number of features (words, pairs,
+    # flags and runs): a long message does not pile up evidence just by being long.
+    scaled: bool = False
 
     def probability(self, feats: set[str], runs: set[str] = frozenset()) -> float:  # type: ignore[assignment]
         # The intersection runs in C over the smaller side: most words have no weight.
-        z = self.bias + sum(map(self.weights.__getitem__, self.weights.keys() & feats))
+        z = sum(map(self.weights.__getitem__, self.weights.keys() & feats))
         if runs:
             z += sum(map(self.runs.__getitem__, self.runs.keys() & runs))
+        if self.scaled:
+            z *= _scale(len(feats) + len(runs))
+        z += self.bias
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def top(self, feats: set[str], n: int = 3) -> list[str]:
@@ -272,24 +291,37 @@ class Linear:
         return [f.replace("_", " ") for w, f in sorted(scored, reverse=True)[:n] if w > 0]
 
 
-def _fit(rows: list[tuple[set[str], float]]) -> Linear:
+def _scale(count: int) -> float:
+    return 1.0 / math.sqrt(count) if count else 1.0
+
+
+def _fit(
+    rows: list[tuple[set[str], float]],
+    *,
+    scaled: bool = False,
+    learning_rate: float = LEARNING_RATE,
+    l2: float = L2,
+    decay: float = 0.0,
+) -> Linear:
     weights: dict[str, float] = {}
     bias = 0.0
     order = list(range(len(rows)))
     rnd = random.Random(SEED)
-    for _ in range(EPOCHS):
+    for epoch in range(EPOCHS):
         rnd.shuffle(order)
+        rate = learning_rate / (1.0 + decay * epoch)
         for i in order:
             feats, target = rows[i]
-            z = bias + sum(weights.get(f, 0.0) for f in feats)
+            scale = _scale(len(feats)) if scaled else 1.0
+            z = bias + scale * sum(weights.get(f, 0.0) for f in feats)
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             grad = p - target
-            bias -= LEARNING_RATE * grad
+            bias -= rate * grad
             for f in feats:
                 w = weights.get(f, 0.0)
-                weights[f] = w - LEARNING_RATE * (grad + L2 * w)
+                weights[f] = w - rate * (grad * scale + l2 * w)
     kept = {f: round(w, 2) for f, w in sorted(weights.items()) if abs(w) >= 0.05}
-    return Linear(round(bias, 3), kept)
+    return Linear(round(bias, 3), kept, scaled=scaled)
 
 
 def train(examples) -> dict:
@@ -303,8 +335,14 @@ def train(examples) -> dict:
         runs = {"~" + run for run in char_runs(masked)}
         rows.append((features(masked, cue_flags(norm, masked)), runs, example.category))
     models = {"version": VERSION, "emergency": None, "categories": {}}
-    emergency = _fit([(f | runs, 1.0 if c == "emergency" else 0.0) for f, runs, c in rows])
-    models["emergency"] = {"bias": emergency.bias, "weights": emergency.weights}
+    emergency = _fit(
+        [(f | runs, 1.0 if c == "emergency" else 0.0) for f, runs, c in rows],
+        scaled=True,
+        learning_rate=EMERGENCY_LEARNING_RATE,
+        l2=EMERGENCY_L2,
+        decay=EMERGENCY_DECAY,
+    )
+    models["emergency"] = {"bias": emergency.bias, "weights": emergency.weights, "scaled": True}
     others = [(f, c) for f, _runs, c in rows if c != "emergency"]
     for category in sorted({c for _f, c in others}):
         fitted = _fit([(f, 1.0 if c == category else 0.0) for f, c in others])
@@ -334,7 +372,7 @@ def linear(data: dict) -> Linear:
     """A stored model: the runs of characters (keys starting "~") go in a dictionary of their own."""
     weights = {f: w for f, w in data["weights"].items() if not f.startswith("~")}
     runs = {f[1:]: w for f, w in data["weights"].items() if f.startswith("~")}
-    return Linear(data["bias"], weights, runs)
+    return Linear(data["bias"], weights, runs, scaled=bool(data.get("scaled")))
 
 
 def write(path: Path = MODEL_FILE) -> dict:

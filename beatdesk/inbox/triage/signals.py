@@ -71,7 +71,8 @@ WEAPON = (
 # Ordinary things that become weapons in the wrong hands: weaker evidence on their own.
 IMPROVISED = r"(?:bat|bats|stick|sticks|bottle|bottles|brick|bricks|chain|pole|spade|shovel|rock|rocks|plank|pipe)"
 VICTIM = (
-    r"(?:me|us|her|him|them|my (?:mum|mam|dad|wife|husband|partner|kids|children|son|daughter|"
+    r"(?:me|us|her|him|them|a (?:homeless|young|old|little|drunk|disabled|blind|pregnant) (?:woman|man|girl|boy|kid|child|lad|lass|lady|fella|bloke)|"
+    r"my (?:mum|mam|dad|wife|husband|partner|kids|children|son|daughter|"
     r"baby|sister|brother|friend|nan|gran|neighbour)|the (?:kids|children|baby|dog)|"
     r"his (?:wife|girlfriend|partner|kids)|her (?:husband|boyfriend|partner|kids)|"
     r"a (?:woman|man|girl|boy|kid|child|lad|lass)|everyone|everybody|people|someone|somebody|us all|"
@@ -277,7 +278,7 @@ EMERGENCY: tuple[Signal, ...] = (
     # Crime in progress and intruders.
     S(
         "crime in progress",
-        r"\b(?:trying to (?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
+        r"\b(?:(?:trying|tryin'?|tryna) (?:to |2 )?(?:get|break|force (?:their|his|her|a) way|climb) ?in(?:to)?|"
         r"trying to (?:crowbar|jemmy|prise|pry|lever|force|kick|smash|cut) (?:open |off |in |through |down )?(?:the|my|our|his|her|their)\b|"
         r"trying to (?:force|kick|smash|jemmy|prise|break|open|pull|push|lift) (?:open )?(?:my|the|our|his|her|their|it|"
         r"the flat|the house) ?(?:\w+ )?(?:door|window|lock|it)?|"
@@ -288,7 +289,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:on|in) (?:my|our) balcony|inside (?:my|our) (?:car|van|house|flat|shed|garage)|"
         r"(?:someone|somebody|someones|somebodys|sum1|some1|sumone|a man|a guy|a bloke|men|people|a stranger|an intruder|"
         r"strangers?)(?:'s| is| are)? (?:in|inside|downstairs in|upstairs in|on|in to) (?:my|our|her|his|their|mum'?s|nan'?s|dad'?s) (?:back |front )?"
-        r"(?:house|home|flat|hallway|kitchen|bedroom|living room|garden|back garden|shed|garage|loft|"
+        r"(?:house|home|flat|hallway|kitchen|bedroom|living room|garden|back garden|shed|garage|loft|car|van|"
         r"attic|drive|driveway|yard|roof|balcony)|"
         r"(?:someone|somebody|someones|people)(?:'s| is| are)? in there|"
         r"(?:got|gotten|broken|climbed|come|came|forced (?:his|their|her) way) (?:in ?to|in through|into) (?:my|our|the) "
@@ -344,7 +345,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
         r"(?:they'?re|he'?s|she'?s|someone'?s|someone is|they are|he is) outside (?:my|our|the) (?:house|flat|door|window|home)|"
         r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming)|"
-        r"chasing (?:people|me|us|him|her|kids|someone|a \w+))\b",
+        r"chasing (?:people|me|us|him|her|kids|someone|a \w+)|"
+        r"(?:pictures?|photos?|pics?|videos?) of (?:my|our) (?:house|front door|door|car|window|flat|kids|bedroom)|"
+        r"(?:tried|trying|tryin'?) (?:my|our|the) (?:front |back |side |garden )?(?:gate|door|door handle|windows?))\b",
         tier=WEAK,
     ),
     S(
@@ -437,6 +440,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "words of danger",
         r"\b(?:blood|bleeding|bled|knife|knives|blade|machete|gun|guns|shotgun|weapon|stabbed|"
+        r"shots(?! (?:of|for)\b)|taken something|heart (?:is |'?s )?(?:going|racing|pounding|beating) (?:so |really |very )?(?:fast|hard)|people (?:are )?running|everyone (?:is )?running|"
         r"unconscious|screaming|screams|attacking|attacked|punching|kicking|hurting|injured|"
         r"smoke(?! alarm| detector)|flames|drowning|overdose|overdosed|suicidal|trapped|kidnapped|abducted|threatening|"
         r"strangling|choking|beaten|battered|raped|assaulted|collapsed|terrified|petrified|hysterical|"
@@ -470,7 +474,7 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"better off without me|won'?t be (?:here|around) (?:tomorrow|much longer|anymore)|"
         rf"can'?t go on|this is goodbye|goodbye (?:everyone|all)|"
         rf"(?:this is|these are) my last (?:message|words|post|day|night)|my last message|"
-        rf"(?:it'?s|its|tonight is) (?:my|her|his|their) last (?:message|words|night)\b(?! (?:in|at|here|of|before|with|on|shift|as))|"
+        rf"(?:it'?s|its|tonight is|tonight'?s) (?:my|her|his|their) last (?:message|words|night)\b(?! (?:in|at|here|of|before|with|on|shift|as))|"
         rf"(?:ends?|ending) (?:it all|it tonight|it now|his life|her life|their life)|(?:he|she|they|i) (?:ends?|ending) it\b(?! (?:with|between))|"
         rf"taken (?:everything|the lot|all of it) (?:in|from|out of) (?:the|her|his|my) (?:cupboard|medicine|cabinet|drawer|box)|"
         rf"(?:picture|photo|pic|video) of (?:a load of |loads of |all (?:my|her|his) |a pile of |some )?(?:tablets|pills|a rope|a noose|the bridge|the river|the edge)|"
@@ -497,28 +501,82 @@ EMERGENCY: tuple[Signal, ...] = (
         "self-harm",
         r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on|stop crying)|"
         r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
-        r"i'?m sorry for everything|tell (?:my|them) .{0,20}i love them|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
+        r"(?:i'?m|im|i am|he'?s|she'?s|he is|she is|they'?re) (?:so |really )?sorry for everything|tell (?:my|them) .{0,20}i love them|"
+        r"(?:saying|said|says|telling (?:me|us)|told (?:me|us)) (?:that )?(?:he|she|they) loves? (?:me|us|them|everyone|you)|"
+        r"(?:got|have|brought|bought|taken|with|and) (?:a|the|my|his|her) hose ?pipe|^\W*(?:i'?m|im|i am) (?:so |really )?sorry\W*$|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
         r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
         r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight(?:'?s| is) the night|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
         past="long",
     ),
+    S(
+        "self-harm",
+        r"\b(?:taken|took|taking|swallowed|had|necked|downed) (?:about |like |over |nearly |at least )?"
+        r"(?:\d+|ten|twenty|thirty|forty|fifty|loads|dozens)(?: of)? (?:(?:my|his|her|their|the) )?(?:\w+ )?"
+        r"(?:tablets|pills|paracetamol|ibuprofen|co-?codamol|aspirin|antidepressants|sleeping pills)\b",
+        past="long",
+    ),
+    S(
+        "threat to life",
+        r"\b(?:finish (?:what (?:he|she|they|i) started|(?:me|her|him|us|them|the job) off)|"
+        r"(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:only )?(?:\d+|five|ten|a few|two) (?:mins?|minutes) away)\b",
+        tier=WEAK,
+    ),
+    S(
+        "someone is hurt",
+        r"\b(?:eyes (?:are |keep )?rolling(?: back| up)?|(?:gone|went|going) (?:quiet|limp|floppy) after taking)\b",
+    ),
+    # A plea for someone to come now: people write "come quick" only when it matters.
+    S(
+        "asking for help now",
+        r"\b(?:(?:please|pls|plz|u need (?:to|2)|you need (?:to|2)) (?:just )?come|^\W*come) "
+        r"(?:now|quick(?:ly)?|asap|fast|right now|straight away|round now|here now)\b",
+    ),
+    # The person feared has come: "he found me", "she's at the door".
+    S(
+        "someone is in danger",
+        r"\b(?:(?:he|she|they|my ex)(?: has|'?s|'?ve| have)? (?:found|tracked(?: down)?) (?:me|us)\b|"
+        r"(?:he|she|they|my ex)(?:'?s| is|'?re| are) (?:back )?(?:at (?:the|my|our) (?:door|window|front door|back door)|"
+        r"outside (?:my|our|the) (?:house|door|flat|window|work)))",
+        tier=WEAK,
+    ),
+    S(
+        "violence happening now",
+        rf"\b(?:(?:is|'?s|are|'?re) (?:going for|laying into|setting about|going at|squaring up to) {VICTIM}\b|"
+        r"squeez\w* (?:my|her|his|their) (?:neck|throat)|by the (?:throat|neck)\b)",
+    ),
+    S(
+        "violence happening now",
+        r"\b(?:i'?ve|i have|we'?ve|we have|i'?m being|i am being|we'?re being) (?:been )?"
+        r"(?:kidnapped|abducted|trafficked|sold(?! (?:a|an|the|some|my|on|out|this|that|it|them|him|her)\b))",
+    ),
+    S(
+        "someone is in danger",
+        r"\b(?:taken|took|kept|keeping|got|have) (?:my|our) (?:passports?|papers|documents)\b|"
+        r"\b(?:weaving|swerving) (?:all over|across|about|between|in and out)\b",
+        tier=WEAK,
+    ),
 )
 
 # A missing person is an emergency when they are vulnerable or the writer fears for them.
 MISSING = rx(
-    rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing|"
+    rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing"
+    rf"(?! (?:her|his|their|my|our|your|the|you|him|them|out|a|an|it|me|us|home)\b)|"
     rf"missing (?:since|from (?:home|school|the)|for (?:\d+|two|three|an?|hours|days))|"
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
+    rf"(?:never|didn'?t|did not) (?:arrived?|turned? up|showed? up|made it)\b(?! (?:on|in) time)|"
+    rf"(?:didn'?t|did not|never) (?:come|came) out of (?:school|nursery|class|the (?:school|club|centre|pool))|"
+    rf"left with (?:someone|somebody|a man|a woman|an adult|a stranger)(?: (?:we|i|they|she|he)) (?:don'?t|do not|doesn'?t) know|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
-    rf"wandered off|walked out|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
+    rf"wandered off|walked out|(?:gone|went|walked|wandered|got|slipped) out (?:of )?(?:the )?(?:fire exit|fire door|front door|back door)|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
+    rf"(?:nobody|no one|no-one|can'?t|cannot|couldn'?t) (?:can |could )?get hold of (?:him|her|them)\b|"
     rf"(?:don'?t|do not|doesn'?t) know where (?:he|she|they) (?:is|are|has gone)|no idea where (?:he|she|they)|"
     rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
     rf"phone (?:is |'s )?(?:now |still |been )?(?:off|dead|switched off|turned off|going straight to voicemail)|should have been (?:home|back)|"
@@ -539,8 +597,10 @@ VULNERABLE = rx(
     r"nan|nana|gran|granny|grandma|grandad|grandpa|care home|lives alone|on (?:his|her) own|"
     r"freezing|cold out|minus|in the dark|it'?s dark|getting dark|slippers|pyjamas|nightie|dressing gown|no coat|"
     r"(?:not|isn'?t) like (?:him|her|them)|out of character|never done this|worried sick|really worried|"
-    r"so worried|desperate|frantic|really low|been low|struggling|mental health|self[- ]harm|"
-    r"not (?:himself|herself)|threatened to|older man|met online|curtains)\b"
+    r"so worried|desperate|frantic|really low|been (?:very |so |really )?low|"
+    r"left (?:her|his|their) (?:purse|phone|wallet|keys|bag|medication|meds|coat|handbag)|struggling|mental health|self[- ]harm|"
+    r"not (?:himself|herself)|threatened to|older man|met online|curtains|"
+    r"guns?|shotguns?|rifles?|firearms?|gun cabinet|funeral|bereaved|grieving)\b"
 )
 # Not people: pets, parcels and property go missing too.
 MISSING_NOT_PERSON = rx(
@@ -558,7 +618,7 @@ FOUND = rx(
 # --- cues about time, mood and reality ---------------------------------------------------------
 # Happening now: strong enough to outweigh a past-time word in the same sentence.
 NOW_STRONG = rx(
-    r"\b(?:right now|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
+    r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
     r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
@@ -566,7 +626,7 @@ NOW_STRONG = rx(
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
-    r"\b(?:right now|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
+    r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
     r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
@@ -579,12 +639,12 @@ PAST = rx(
     r"\b(?<!since\x20)(?:last (?:night|week|month|year|weekend|summer|winter|spring|autumn|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|time|christmas|term)|yesterday|"
     r"(?:\d+|a few|few|a couple of|couple of|two|three|four|several|some|many) (?:days|weeks|months|years|decades) "
-    r"(?:ago|back)|ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
+    r"(?:ago|back)|(?<!minutes\x20)(?<!minute\x20)(?<!mins\x20)(?<!min\x20)(?<!seconds\x20)ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
     r"over the (?:weekend|summer|holidays)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?: (?:night|morning|afternoon|evening))?|when i was|used to|years back|a while back|"
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
-    r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|this morning|overnight|"
+    r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|for (?:weeks|months|years)(?: now| on end)?|this morning|overnight|"
     r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?|(?:in|during) the night|"
     r"i (?:rang|phoned|called|dialled) (?:999|101) when|(?:the )?(?:last|latest) (?:one|time|message|call|letter) was)\b"
 )
@@ -624,11 +684,12 @@ FIGURATIVE = rx(
     r"panic buying|attack (?:the|this) (?:day|week)|fight (?:for|against) (?:the|this|our)|fighting fit|"
     r"fight the (?:flu|cold)|help yourself|help desk|help ?line|"
     r"drowning in (?:\w+ )?(?:work|paperwork|emails|admin|marking|laundry|washing|bills|debt|homework|"
-    r"assignments|orders|post|snow)|"
+    r"assignments|orders|post|snow|revision|exams|coursework|essays|deadlines|uni work)|"
     r"(?:set|sets|setting) my (?:heart|soul) on fire|you'?re killing me|the bomb|bombed (?:it|my exam)|"
     r"break in the (?:weather|clouds|rain)|breaking in (?:my|new|the new) (?:shoes|boots|trainers)|"
     r"following (?:me|us) on|follow(?:ing)? (?:me|us) back|thanks for following|(?:for|by) following|"
-    r"scared of spiders|scared of heights|scared of the dark|screaming at the (?:tv|telly|match)|"
+    r"(?:scared|terrified|frightened|afraid|petrified) of (?:spiders|heights|the dark|fireworks|thunder|storms|"
+    r"flying|needles|clowns|the dentist|dogs|wasps|snakes|mice|birds|the hoover|the vet)|screaming at the (?:tv|telly|match)|"
     r"(?:it|this|that|the (?:game|match|episode|film|finale)) (?:had|has) me (?:screaming|shaking)|"
     r"can'?t breathe (?:for|from) laughing|crying laughing|i can'?t (?:even|cope) (?:with|😂|🤣)|"
     r"can'?t cope with (?:the|this|these|how)|can'?t take (?:it|this) (?:seriously)|sos (?:tea|bag)|"
@@ -646,7 +707,8 @@ JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|�
 # A question about what to do, or about people in general: judged within its clause, so
 # "if anyone reads this, I've taken my tablets" still counts.
 CONDITIONAL = rx(
-    r"\b(?:what (?:should|do|would|can) (?:i|you|we|people|someone) do|what to do|what happens|"
+    r"\b(?:what (?:should|would|can) (?:i|you|we|people|someone) do|what do (?:you|people|someone) do|"
+    r"what do (?:i|we) do (?:if|when|about|with|in)|what to do|what happens|"
     r"how (?:do|can|should|would) (?:i|you|we|people)|if (?:someone|somebody|anyone|you|people|there'?s|"
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
@@ -657,7 +719,7 @@ CONDITIONAL = rx(
 STORY = rx(
     r"\b(?:awareness|campaign|training|course|workshop|talk (?:about|on)|article|documentary|film|"
     r"charity|sponsor(?:ed| me)|fundrais\w*|bungee|abseil\w*|skydive|(?:boxing day|new year'?s?(?: day)?) dip|"
-    r"movie|(?:tv|telly)(?!'?s? (?:still |been )?on\b| is (?:still )?on\b)|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
+    r"movie|(?:on|watching|watched|watch) (?:the )?(?:tv|telly)\b|(?:tv|telly) (?:show|programme|series|drama|advert|ad)|episode|series|book|novel|video game|the game|podcast|drama|netflix|eastenders|"
     r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
     r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
     r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
@@ -675,7 +737,8 @@ FUTURE = rx(
     r"one of these days|sooner or later)\b"
 )
 NOT_EMERGENCY = rx(
-    r"\b(?:(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
+    r"\b(?:shoot(?:ing)? season|pheasants?|grouse (?:shoot|season)|clay (?:pigeon|shoot)\w*|bird scarers?|rifle range|firing range|gun club|"
+    r"(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
     r"no (?:one|body|-one)(?: was| is|'?s|'?d)? (?:hurt|injured|harmed)|nobody (?:was |is |got )?(?:hurt|injured|harmed)|"
     r"no (?:immediate )?danger|(?:everyone|we'?re|we are|i'?m|i am)(?: all)? (?:safe|ok|okay|fine|alright)(?: now)?|"
     r"no longer (?:there|here|around)|(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
@@ -686,7 +749,7 @@ NOT_EMERGENCY = rx(
 )
 NEGATION = rx(
     r"\b(?:no|not|nobody|never|without|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|doesn'?t|"
-    r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b[^,.;!?]{0,25}$"
+    r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b(?!(?<=don't) know\b)(?!(?<=dont) know\b)[^,.;!?]{0,25}$"
 )
 
 # Words that carry danger: the learned model may only flag a message that has one of them.
@@ -700,7 +763,8 @@ DANGER_WORDS = rx(
     r"broke in|breaking|burglar\w*|intruders?|smash\w*|fight\w*|brawl|gang|balaclavas?|drunk|scared|"
     r"terrified|frightened|afraid|panic\w*|unconscious|breath\w*|ambulance|999|danger\w*|unsafe|hiding|"
     r"locked|spiked|seizure|noose|rope|goodbye|harm\w*|wrists|freezing|strangers?|fall(?:ing|s)?|harbour|pier|"
-    r"level crossing|railway|tracks|stairs|ladder|diabetic|insulin)\b"
+    r"level crossing|railway|tracks|stairs|ladder|diabetic|insulin|shaking|shivering|trembling|"
+    r"rolling|lorry|motorway|bypass|roundabout|junction)\b"
 )
 
 # People and places a danger happens to: with the words above, the learned model's gate.
@@ -708,7 +772,7 @@ PEOPLE_AND_PLACES = rx(
     r"\b(?:son|daughter|child|children|kids?|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|grandma|"
     r"wife|husband|partner|ex|brother|sister|neighbour|man|woman|lad|girl|boy|bloke|guy|men|lads|"
     r"stranger|upstairs|downstairs|garden|house|flat|home|street|road|park|bridge|river|car park|lady|fella|"
-    r"chap|nana|granny|grandson|granddaughter|flatmate|girlfriend|boyfriend)\b"
+    r"chap|nana|granny|grandson|granddaughter|flatmate|girlfriend|boyfriend|mate|pal)\b"
 )
 
 # --- spam --------------------------------------------------------------------------------------
