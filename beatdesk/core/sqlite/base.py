@@ -30,6 +30,7 @@ POLL_SECONDS = 0.0005
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_fd: int | None = None
+    _writer_pid = 0
     _writer_held = False
 
     def _writer_path(self) -> str | None:
@@ -38,11 +39,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return f"{self.settings_dict['NAME']}.writer"
 
     def _writer_acquire(self) -> None:
-        if self._writer_fd is None:
+        # A descriptor inherited through fork shares its lock with the parent's: open our own.
+        if self._writer_fd is None or self._writer_pid != os.getpid():
             path = self._writer_path()
             if path is None:
                 return
+            if self._writer_fd is not None:
+                os.close(self._writer_fd)  # never unlocked here: that would free the parent's
             self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._writer_pid = os.getpid()
+            self._writer_held = False
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             try:

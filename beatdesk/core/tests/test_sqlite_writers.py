@@ -122,3 +122,36 @@ def test_settings_use_this_backend_for_sqlite():
 
     if connection.vendor == "sqlite":
         assert settings.DATABASES["default"]["ENGINE"] == "beatdesk.core.sqlite"
+
+
+def test_a_forked_process_queues_on_its_own_lock_not_its_parents(database):
+    import multiprocessing
+
+    conn = wrapper(database)
+    conn._start_transaction_under_autocommit()
+    conn.rollback()  # the descriptor is open, and the lock free
+
+    def child(queue):
+        # The child's copy of the connection must not share the parent's lock.
+        conn._writer_acquire()
+        queue.put(conn._writer_held)
+        conn._writer_release()
+
+    conn._writer_acquire()  # the parent holds the lock
+    queue = multiprocessing.get_context("fork").Queue()
+    process = multiprocessing.get_context("fork").Process(target=child, args=(queue,))
+    import beatdesk.core.sqlite.base as backend
+
+    backend.WAIT_SECONDS, saved = 0.2, backend.WAIT_SECONDS
+    try:
+        process.start()
+        held_in_child = queue.get(timeout=10)
+        process.join(10)
+    finally:
+        backend.WAIT_SECONDS = saved
+    # It waited for the parent's lock and gave up (SQLite would decide from there).
+    assert held_in_child is False
+    assert not lock_is_free(database + ".writer")
+    conn._writer_release()
+    assert lock_is_free(database + ".writer")
+    conn.close()
