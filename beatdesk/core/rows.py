@@ -91,12 +91,21 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
     columns = _Columns(fields)
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [value for obj in objects for value in columns.values(obj)]
+    rows = [columns.values(obj) for obj in objects]
     pk = model._meta.pk
-    sql = "INSERT INTO {} ({}) VALUES {} RETURNING {}".format(  # noqa: S608
-        quote(model._meta.db_table), names, ", ".join([row] * len(objects)), quote(pk.column)
-    )
+    if connection.vendor == "postgresql":
+        # One array a column, as Django's bulk_create does on PostgreSQL: the statement stays
+        # short and the same whatever the number of rows (the driver parses a long statement's
+        # placeholders anew on every call: a fifth of a 20-row insert's time).
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        source = f"SELECT * FROM unnest({arrays})"  # noqa: S608 (model metadata only)
+        params = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        source = "VALUES " + ", ".join([row] * len(objects))
+        params = [value for values in rows for value in values]
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({names}) {source} RETURNING {quote(pk.column)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [found[0] for found in cursor.fetchall()]
