@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import concepts
 from . import model as learned
 from . import signals as sig
 from .district import find_officer, find_place, find_postcode, index_for, phrase_pattern
@@ -54,6 +55,7 @@ LEARNED_EMERGENCY = 0.45
 SHORT_MESSAGE = 4
 # How much the learned category model's probability adds to a category's signal score.
 LEARNED_CATEGORY_WEIGHT = 3.0
+CUE_FLAGS = frozenset(concepts.CUES)
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
 CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
 
@@ -453,8 +455,11 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
         return None
     # The model only weighs messages that name a danger or a person or place it could happen
     # to, so ordinary complaints ("I'm trying to check in and...") are never flagged by it.
+    kinds = concepts.found(danger.masked)
     if not (
         danger.hits
+        # A kind of danger named in words the lists below do not hold ("a crowbar", "prowling").
+        or kinds & concepts.DANGERS
         or sig.DANGER_WORDS.search(danger.masked)
         or sig.PEOPLE_AND_PLACES.search(danger.masked)
         # A message of a few words ("he's outside", "they're back") says little, and only the
@@ -478,7 +483,10 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
     ):
         return None
     # Asked last: the cheap checks above (mostly remembered searches) settle most messages.
-    p_emergency = models.emergency.probability(feats, learned.char_runs(danger.masked))
+    kinds = concepts.features(kinds, feats & CUE_FLAGS)
+    p_emergency = models.emergency.probability(
+        feats | kinds if kinds else feats, learned.char_runs(danger.masked)
+    )
     if p_emergency < LEARNED_EMERGENCY:
         return None
     words = "', '".join(models.emergency.top(feats))
