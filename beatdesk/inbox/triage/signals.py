@@ -616,11 +616,12 @@ FOUND = rx(
 )
 
 # --- cues about time, mood and reality ---------------------------------------------------------
-# Happening now: strong enough to outweigh a past-time word in the same sentence.
+# Happening now: strong enough to outweigh a past-time word in the same sentence. "I still think
+# about it" is memory, not "now".
 NOW_STRONG = rx(
     r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
-    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t|think|thinks|remember|miss|misses|dream|have nightmares|get flashbacks|grieving))|happening|tonight|"
     r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
     r"is happening|going on|again)\b"
 )
@@ -628,7 +629,7 @@ NOW_STRONG = rx(
 NOW = rx(
     r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
-    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t|think|thinks|remember|miss|misses|dream|have nightmares|get flashbacks|grieving))|happening|tonight|"
     r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
     r"help|can hear|can see|i hear|i see|is happening|going on|(?<!where\x20i\x20)(?<!where\x20we\x20)(?<!where\x20she\x20)(?<!where\x20he\x20)live|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
