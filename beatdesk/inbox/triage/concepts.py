@@ -45,7 +45,10 @@ LEXICONS: dict[str, str] = {
         killing him, murder, murdering, rape, raping, raped, groped, groping, biting, pulled her
         hair, by the hair, by the throat, hands round, round her neck, round his neck, round my
         neck, laying into, layin into, going for, went for, set about, knocked out, seven bells,
-        kicking off, kicked off, battering her, hammering on
+        kicking off, kicked off, battering her, hammering on, wallop, walloping, walloped,
+        belting, belted, clobbered, clobbering, bottled, bottling, knifed, knifing, bray, braying,
+        brayed, lamping, twatting, giving her a hiding, giving him a hiding, kicking his head,
+        kicking her head, kicked his head, kicked her head, laid into, pasting
     """,
     "threat": """
         going to kill, gonna kill, gna kill, gon kill, will kill, ill kill, hell kill, shell kill,
@@ -73,12 +76,12 @@ LEXICONS: dict[str, str] = {
         girl, little one, little lad, my boy, my girl, son, daughter, kid, kids, child, children,
         bairn, bairns, wean, weans, pregnant, vulnerable, diabetic, epileptic, epilepsy,
         medication, meds, carer, care home, schoolgirl, schoolboy, teenager, year old, years old,
-        yr old, yo
+        yr old, yo, met online, older man, groomed, grooming, lives alone
     """,
     "person": """
         he, she, him, her, they, them, man, woman, lad, bloke, fella, guy, girl, boy, men, lads,
         partner, boyfriend, girlfriend, husband, hubby, wife, ex, neighbour, neighbor, stranger,
-        someone, somebody, person, people, gang, youths
+        someone, somebody, person, people, gang, youths, lass, lasses, lassie, laddie, fella, geezer
     """,
     "now": """
         now, right now, rn, atm, at the moment, currently, just now, as we speak, as i type,
@@ -170,12 +173,14 @@ LEXICONS: dict[str, str] = {
     """,
 }
 
-# Concepts that name a danger; people, "now" and fear only sharpen one.
-DANGERS = frozenset(LEXICONS) - {"person", "now", "vulnerable", "fear"}
+# Concepts that name a danger or someone it matters most for (they open the learned model's
+# gate); people, "now" and fear only sharpen one.
+DANGERS = frozenset(LEXICONS) - {"person", "now", "fear"}
 # Cue flags (``model.cue_flags``) a danger is paired with, so "@harm|#past" can weigh against
 # "@harm".
 CUES = ("#past", "#now", "#joke", "#story", "#cond", "#calm")
 TOKEN = re.compile(r"[a-z0-9]+")
+POSSESSIVE = re.compile(r"'s\b")
 LONGEST = 5
 
 
@@ -199,7 +204,8 @@ LOOKUP, STARTS = _build()
 
 def found(masked: str) -> set[str]:
     """The concepts a message names (its idioms already masked)."""
-    tokens = TOKEN.findall(masked.replace("'", ""))
+    # "nan's" is "nan", "can't" is "cant".
+    tokens = TOKEN.findall(POSSESSIVE.sub("", masked).replace("'", ""))
     concepts: set[str] = set()
     get = LOOKUP.get
     for i, token in enumerate(tokens):
