@@ -7,8 +7,8 @@ words it has seen in our labelled messages: trained on "knife" and "bat" it know
 ``@weapon``, ``@weapon+now`` and ``@harm+vulnerable``: what it learns from the words it has seen
 carries over to unseen members of the same kind.
 
-Matching is by dictionary lookups on the message's tokens (single words, and runs of two to five
-words that start with a word some phrase starts with), so it costs a few microseconds.
+Matching is by dictionary lookups on the message's tokens (single words by one set intersection;
+runs of two to five words only while they begin some phrase), so it costs a few microseconds.
 """
 
 from __future__ import annotations
@@ -185,8 +185,9 @@ LONGEST = 5
 
 
 def _build() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """Each phrase mapped to its concepts, and every proper beginning of a longer phrase."""
     lookup: dict[str, set[str]] = {}
-    starts: set[str] = set()
+    beginnings: set[str] = set()
     for concept, text in LEXICONS.items():
         for phrase in text.split(","):
             words = phrase.split()
@@ -194,12 +195,11 @@ def _build() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
                 continue
             assert len(words) <= LONGEST, phrase
             lookup.setdefault(" ".join(words), set()).add(concept)
-            if len(words) > 1:
-                starts.add(words[0])
-    return {k: frozenset(v) for k, v in lookup.items()}, frozenset(starts)
+            beginnings.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return {k: frozenset(v) for k, v in lookup.items()}, frozenset(beginnings)
 
 
-LOOKUP, STARTS = _build()
+LOOKUP, BEGINNINGS = _build()
 
 
 def found(masked: str) -> set[str]:
@@ -207,18 +207,22 @@ def found(masked: str) -> set[str]:
     # "nan's" is "nan", "can't" is "cant".
     tokens = TOKEN.findall(POSSESSIVE.sub("", masked).replace("'", ""))
     concepts: set[str] = set()
-    get = LOOKUP.get
+    # Single words by one set intersection (in C); phrases only from a word that begins one,
+    # and only as long as what is read so far begins one.
+    for word in LOOKUP.keys() & set(tokens):
+        concepts |= LOOKUP[word]
+    count = len(tokens)
     for i, token in enumerate(tokens):
-        hit = get(token)
-        if hit:
-            concepts |= hit
-        if token in STARTS:
-            for n in range(2, LONGEST + 1):
-                if i + n > len(tokens):
-                    break
-                hit = get(" ".join(tokens[i : i + n]))
-                if hit:
-                    concepts |= hit
+        if token not in BEGINNINGS:
+            continue
+        phrase = token
+        for j in range(i + 1, min(i + LONGEST, count)):
+            phrase = f"{phrase} {tokens[j]}"
+            hit = LOOKUP.get(phrase)
+            if hit:
+                concepts |= hit
+            if phrase not in BEGINNINGS:
+                break
     return concepts
 
 

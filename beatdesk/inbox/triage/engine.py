@@ -456,18 +456,20 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
         return None
     # The model only weighs messages that name a danger or a person or place it could happen
     # to, so ordinary complaints ("I'm trying to check in and...") are never flagged by it.
-    kinds = concepts.found(danger.masked)
+    kinds = None
     if not (
         danger.hits
-        # A kind of danger named in words the lists below do not hold ("a crowbar", "prowling").
-        or kinds & concepts.DANGERS
         or sig.DANGER_WORDS.search(danger.masked)
         or sig.PEOPLE_AND_PLACES.search(danger.masked)
         # A message of a few words ("he's outside", "they're back") says little, and only the
         # model can weigh it.
         or len(learned.words(danger.masked)) <= SHORT_MESSAGE
     ):
-        return None
+        # A kind of danger, or a vulnerable person, named in words the lists above do not
+        # hold ("a crowbar", "prowling", "my 13 year old").
+        kinds = concepts.found(danger.masked)
+        if not kinds & concepts.DANGERS:
+            return None
     # Like a weak signal, it is overruled by a past-time cue with no sign of "now", a joke, a
     # story, or the writer saying nobody is in danger.
     if (
@@ -484,6 +486,8 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
     ):
         return None
     # Asked last: the cheap checks above (mostly remembered searches) settle most messages.
+    if kinds is None:
+        kinds = concepts.found(danger.masked)
     kinds = concepts.features(kinds, feats & CUE_FLAGS)
     p_emergency = models.emergency.probability(
         feats | kinds if kinds else feats, learned.char_runs(danger.masked)
