@@ -121,7 +121,9 @@ LEXICONS: dict[str, str] = {
         flat, downstairs, upstairs, at my door, at the door, outside my door, banging on the door,
         banging on my door, bangin on, letterbox, at the window, at my window, through the window,
         looking through, smashing the window, smashed the window, climbing in, climbed over,
-        climbing over, over the fence, over the wall, back door, front door, patio door
+        climbing over, over the fence, over the wall, back door, front door, patio door,
+        trying to get through, get in through, getting in through, through our window, through my
+        window, bedroom window, kitchen window, window open, trying the windows
     """,
     "following": """
         following, followed, following me, followed me, following us, behind me, behind us,
