@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import concepts
 from . import model as learned
 from . import signals as sig
 from .district import find_officer, find_place, find_postcode, index_for, phrase_pattern
@@ -46,14 +47,16 @@ MAX_CHARS = 5000
 # lowest threshold (in steps of 0.05) whose cross-validated precision on the development
 # messages stays at 0.9 or more and whose false alarms on ordinary messages (tweets to airline
 # accounts) stay at 0.75% or less, a quarter under the 1% goal (bench/triage_cv.py;
-# docs/decisions/0050-...). On 1,979 development messages: 0.35 gave 1.24% airline false
-# alarms, 0.40 0.93%, 0.45 0.65% with cross-validated recall 0.988 and precision 0.970; the
-# backstop found 301 of the 312 emergencies the signals alone missed.
+# docs/decisions/0050-...). On 2,256 development messages, with the concept features
+# (concepts.py): 0.40 gave 0.88% airline false alarms, 0.45 0.61% with cross-validated recall
+# 0.990 and precision 0.969; the backstop found 382 of the 393 emergencies the signals alone
+# missed.
 LEARNED_EMERGENCY = 0.45
 # Words in a message short enough for the learned model to weigh without a danger word.
 SHORT_MESSAGE = 4
 # How much the learned category model's probability adds to a category's signal score.
 LEARNED_CATEGORY_WEIGHT = 3.0
+CUE_FLAGS = frozenset(concepts.CUES)
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
 CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
 
@@ -453,6 +456,7 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
         return None
     # The model only weighs messages that name a danger or a person or place it could happen
     # to, so ordinary complaints ("I'm trying to check in and...") are never flagged by it.
+    kinds = None
     if not (
         danger.hits
         or sig.DANGER_WORDS.search(danger.masked)
@@ -461,7 +465,11 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
         # model can weigh it.
         or len(learned.words(danger.masked)) <= SHORT_MESSAGE
     ):
-        return None
+        # A kind of danger, or a vulnerable person, named in words the lists above do not
+        # hold ("a crowbar", "prowling", "my 13 year old").
+        kinds = concepts.found(danger.masked)
+        if not kinds & concepts.DANGERS:
+            return None
     # Like a weak signal, it is overruled by a past-time cue with no sign of "now", a joke, a
     # story, or the writer saying nobody is in danger.
     if (
@@ -478,7 +486,12 @@ def _learned_hit(norm: str, danger: Danger, models: learned.Models, feats: set[s
     ):
         return None
     # Asked last: the cheap checks above (mostly remembered searches) settle most messages.
-    p_emergency = models.emergency.probability(feats, learned.char_runs(danger.masked))
+    if kinds is None:
+        kinds = concepts.found(danger.masked)
+    kinds = concepts.features(kinds, feats & CUE_FLAGS)
+    p_emergency = models.emergency.probability(
+        feats | kinds if kinds else feats, learned.char_runs(danger.masked)
+    )
     if p_emergency < LEARNED_EMERGENCY:
         return None
     words = "', '".join(models.emergency.top(feats))

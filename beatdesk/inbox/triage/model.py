@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import concepts
 from . import signals as sig
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "triage_model.json"
@@ -41,7 +42,7 @@ EMERGENCY_L2 = 1e-3
 # the weights less, and the model changes less when a few messages are added.
 EMERGENCY_DECAY = 0.2
 SEED = 5
-VERSION = 5
+VERSION = 6
 CHARS = 5
 
 
@@ -286,8 +287,8 @@ class Linear:
 
     def top(self, feats: set[str], n: int = 3) -> list[str]:
         """The features that pushed hardest towards yes, for the reasons staff read."""
-        # Cue flags and runs of characters mean nothing to a reader: whole words only.
-        scored = [(self.weights.get(f, 0.0), f) for f in feats if f[0] not in "#~"]
+        # Cue flags, runs of characters and concepts mean little to a reader: whole words only.
+        scored = [(self.weights.get(f, 0.0), f) for f in feats if f[0] not in "#~@"]
         return [f.replace("_", " ") for w, f in sorted(scored, reverse=True)[:n] if w > 0]
 
 
@@ -332,8 +333,12 @@ def train(examples) -> dict:
     for example in examples:
         norm = sig.normalise(example.text)
         masked, _ = _mask(norm, sig.FIGURATIVE)
-        runs = {"~" + run for run in char_runs(masked)}
-        rows.append((features(masked, cue_flags(norm, masked)), runs, example.category))
+        flags = cue_flags(norm, masked)
+        # The emergency model alone also weighs the kinds of danger named (``concepts.py``).
+        runs = {"~" + run for run in char_runs(masked)} | concepts.features(
+            concepts.found(masked), flags
+        )
+        rows.append((features(masked, flags), runs, example.category))
     models = {"version": VERSION, "emergency": None, "categories": {}}
     emergency = _fit(
         [(f | runs, 1.0 if c == "emergency" else 0.0) for f, runs, c in rows],

@@ -616,11 +616,12 @@ FOUND = rx(
 )
 
 # --- cues about time, mood and reality ---------------------------------------------------------
-# Happening now: strong enough to outweigh a past-time word in the same sentence.
+# Happening now: strong enough to outweigh a past-time word in the same sentence. "I still think
+# about it" is memory, not "now".
 NOW_STRONG = rx(
     r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
-    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t|think|thinks|remember|miss|misses|dream|have nightmares|get flashbacks|grieving))|happening|tonight|"
     r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
     r"is happening|going on|again)\b"
 )
@@ -628,7 +629,7 @@ NOW_STRONG = rx(
 NOW = rx(
     r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
-    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t))|happening|tonight|"
+    r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t|think|thinks|remember|miss|misses|dream|have nightmares|get flashbacks|grieving))|happening|tonight|"
     r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
     r"help|can hear|can see|i hear|i see|is happening|going on|(?<!where\x20i\x20)(?<!where\x20we\x20)(?<!where\x20she\x20)(?<!where\x20he\x20)live|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
@@ -663,7 +664,8 @@ LONG_PAST = rx(
     r"sometimes|at times|from time to time|on and off|"
     r"(?:is|are|'?s|'?re) (?:doing (?:well|better|ok|okay|fine)|recovering|ok now|fine now))\b"
 )
-# Idioms that use alarming words for ordinary things.
+# Idioms that use alarming words for ordinary things. ("(?!is )": the "i" of "is" is no subject,
+# so "the van is on fire" is no idiom.)
 FIGURATIVE = rx(
     r"\b(?:(?:is|are|was|it'?s|its|that'?s|this|traffic|queue|heat|commute|job|work|kids|boss|"
     r"weather|wait|suspense|hill|exam|hangover|back|feet|legs)\s+(?:\w+ )?(?:literally )?killing me|"
@@ -672,7 +674,7 @@ FIGURATIVE = rx(
     r"die of (?:\w+ )?(?:boredom|embarrassment|shame|laughter|cringe|thirst|hunger|heat|old age)|"
     r"to die for|(?:i'?m|im|i am) (?:literally )?(?:dead|dying|deceased)\b|"
     r"nearly died laughing|kill(?:ing|ed)? (?:myself|me|us) laughing|laughed my head off|"
-    r"(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|it|that|this|dj|lads|girls|"
+    r"(?!is )(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|it|that|this|dj|lads|girls|"
     r"tune|album|match|game|performance|speech|post|feed)(?:'?s|'?re| is| are| was| were)? "
     r"(?:totally |absolutely |literally |so |on )*fire\b(?! (?:to|brigade|service|engine|station))|"
     r"set the (?:stage|dancefloor|place|night) (?:on fire|alight)|shot (?:of|for) |shots (?:of|for|at the bar)|"
