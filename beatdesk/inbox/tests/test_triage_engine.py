@@ -90,6 +90,26 @@ def test_alarming_words_that_are_not_an_emergency(text, category):
         assert result.category == category, result.reasons
 
 
+@pytest.mark.parametrize(
+    ("text", "idiom"),
+    [
+        ("that's on fire!! there's someone still inside the car", None),
+        ("omg that's on fire, the car by the petrol station, someone's still in it", None),
+        ("this tune is fire", "tune is fire"),
+        ("it's fire tbh, best kebab in York", "it's fire"),
+        ("you're on fire mate, great goal", "you're on fire"),
+    ],
+)
+def test_a_thing_on_fire_is_a_fire_but_a_player_on_fire_is_praise(text, idiom):
+    result = classify(text)
+    if idiom is None:
+        assert result.is_emergency, result.reasons
+        assert not any("figure of speech" in reason for reason in result.reasons)
+    else:
+        assert not result.is_emergency, result.reasons
+        assert f"not an emergency: figure of speech — '{idiom}'" in result.reasons
+
+
 def test_the_reason_for_setting_a_danger_word_aside_is_given():
     reasons = classify("Last night a man was following me home from the station").reasons
     assert "not an emergency: in the past — 'last night'" in reasons, reasons

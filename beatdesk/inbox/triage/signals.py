@@ -665,7 +665,7 @@ LONG_PAST = rx(
     r"(?:is|are|'?s|'?re) (?:doing (?:well|better|ok|okay|fine)|recovering|ok now|fine now))\b"
 )
 # Idioms that use alarming words for ordinary things. ("(?!is )": the "i" of "is" is no subject,
-# so "the van is on fire" is no idiom.)
+# so "the van is on fire" is no idiom; nor is "it's on fire" or "that's on fire".)
 FIGURATIVE = rx(
     r"\b(?:(?:is|are|was|it'?s|its|that'?s|this|traffic|queue|heat|commute|job|work|kids|boss|"
     r"weather|wait|suspense|hill|exam|hangover|back|feet|legs)\s+(?:\w+ )?(?:literally )?killing me|"
@@ -674,9 +674,12 @@ FIGURATIVE = rx(
     r"die of (?:\w+ )?(?:boredom|embarrassment|shame|laughter|cringe|thirst|hunger|heat|old age)|"
     r"to die for|(?:i'?m|im|i am) (?:literally )?(?:dead|dying|deceased)\b|"
     r"nearly died laughing|kill(?:ing|ed)? (?:myself|me|us) laughing|laughed my head off|"
-    r"(?!is )(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|it|that|this|dj|lads|girls|"
+    r"(?!is )(?:he|she|you|they|we|i|band|team|crowd|gig|show|set|night|song|video|dj|lads|girls|"
     r"tune|album|match|game|performance|speech|post|feed)(?:'?s|'?re| is| are| was| were)? "
     r"(?:totally |absolutely |literally |so |on )*fire\b(?! (?:to|brigade|service|engine|station))|"
+    # "it's fire" is praise, but "it's on fire" is a fire: a thing, not a player, is on fire.
+    r"(?:it|that|this)(?:'?s| is| was)? (?:totally |absolutely |literally |so )*fire\b"
+    r"(?! (?:to|brigade|service|engine|station))|"
     r"set the (?:stage|dancefloor|place|night) (?:on fire|alight)|shot (?:of|for) |shots (?:of|for|at the bar)|"
     r"photo ?shoot|shoot (?:me|us) (?:a|an) |shooting (?:a|the|some) (?:video|film|photos?|scene)|"
     r"take a stab|stab at|stabbing pain|knife[- ]edge|killer (?:heels|app|deal|tune|view|views|workout)|"
