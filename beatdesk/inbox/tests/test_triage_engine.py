@@ -110,6 +110,24 @@ def test_a_thing_on_fire_is_a_fire_but_a_player_on_fire_is_praise(text, idiom):
         assert f"not an emergency: figure of speech — '{idiom}'" in result.reasons
 
 
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("he is killing me", True),
+        ("she's killing me!!", True),
+        ("he's killing her, I can hear it through the wall", True),
+        ("this delay is killing me", False),
+        ("the smell from the farm is killing us, when will someone do something", False),
+        ("my boss is killing me with these rotas", False),
+    ],
+)
+def test_someone_killing_me_is_violence_but_a_thing_killing_me_is_a_figure(text, emergency):
+    result = classify(text)
+    assert result.is_emergency is emergency, result.reasons
+    if emergency:
+        assert any(r.startswith("emergency: violence happening now") for r in result.reasons)
+
+
 def test_the_reason_for_setting_a_danger_word_aside_is_given():
     reasons = classify("Last night a man was following me home from the station").reasons
     assert "not an emergency: in the past — 'last night'" in reasons, reasons

@@ -146,7 +146,7 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "violence happening now",
-        rf"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|hurting|headbutting|"
+        rf"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|hurting|headbutting|killing|"
         rf"battering|stamping on|dragging|throttling|smashing up|threatening|chasing|started on) {VICTIM}\b",
     ),
     S(
@@ -665,11 +665,16 @@ LONG_PAST = rx(
     r"(?:is|are|'?s|'?re) (?:doing (?:well|better|ok|okay|fine)|recovering|ok now|fine now))\b"
 )
 # Idioms that use alarming words for ordinary things. ("(?!is )": the "i" of "is" is no subject,
-# so "the van is on fire" is no idiom; nor is "it's on fire" or "that's on fire".)
+# so "the van is on fire" is no idiom; nor is "it's on fire" or "that's on fire". The look-behinds
+# use \x20 for a space: ``rx`` widens a written space, and a look-behind must keep one width.)
 FIGURATIVE = rx(
-    r"\b(?:(?:is|are|was|it'?s|its|that'?s|this|traffic|queue|heat|commute|job|work|kids|boss|"
-    r"weather|wait|suspense|hill|exam|hangover|back|feet|legs)\s+(?:\w+ )?(?:literally )?killing me|"
-    r"killing me|kill(?:ed|ing)? it|i'?d kill for|would kill for|kill for an? |could murder an? |murder an? |"
+    r"\b(?:(?<!\bhe\x20)(?<!\bshe\x20)(?:is|are|was|it'?s|its|that'?s|this|traffic|queue|heat|"
+    r"commute|job|work|kids|boss|weather|wait|suspense|hill|exam|hangover|back|feet|legs)\s+"
+    r"(?:\w+ )?(?:literally )?killing (?:me|us)|"
+    # ... but "he's killing me" is someone being hurt, not worn out.
+    r"(?<!\bhe's\x20)(?<!\bshe's\x20)(?<!\bhes\x20)(?<!\bshes\x20)(?<!\bhe\x20is\x20)"
+    r"(?<!\bshe\x20is\x20)killing (?:me|us)|"
+    r"kill(?:ed|ing)? it|i'?d kill for|would kill for|kill for an? |could murder an? |murder an? |"
     r"(?:dying|died|dead) (?:for|to|of (?:laughter|embarrassment|boredom|shame)|laughing|of laughing)|"
     r"die of (?:\w+ )?(?:boredom|embarrassment|shame|laughter|cringe|thirst|hunger|heat|old age)|"
     r"to die for|(?:i'?m|im|i am) (?:literally )?(?:dead|dying|deceased)\b|"
