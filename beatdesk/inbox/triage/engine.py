@@ -221,8 +221,12 @@ def _danger(original: str, text: str) -> Danger:
                 hits.append(hit)
                 continue
             notes.append(why)
-            if why.startswith(("not an emergency: in the past", "not an emergency: negated")) or (
-                why.startswith("not an emergency: denied")
+            if why.startswith(
+                (
+                    "not an emergency: in the past",
+                    "not an emergency: negated",
+                    "not an emergency: denied",
+                )
             ):
                 set_aside.append(hit)
     missing = _missing_person(original, text, masked, notes, parts)

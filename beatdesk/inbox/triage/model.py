@@ -210,28 +210,24 @@ def _without_names(words: list[str]) -> list[str]:
 _LAST_WORDS: list[tuple[str, list[str]]] = [("", [])]
 
 
-def _words(masked: str) -> list[str]:
+def words(masked: str) -> list[str]:
+    """The words the models read (officers' names reduced to "officer")."""
     # The features and the runs of characters of one message are read one after the other;
     # one read and one write of the slot, so threads never see another message's words.
     last = _LAST_WORDS[0]
     if last[0] is masked:
         return last[1]
-    words = _without_names([t.replace("'", "") for t in TOKEN.findall(masked)])
-    _LAST_WORDS[0] = (masked, words)
-    return words
-
-
-def words(masked: str) -> list[str]:
-    """The words the models read (officers' names reduced to "officer")."""
-    return _words(masked)
+    read = _without_names([t.replace("'", "") for t in TOKEN.findall(masked)])
+    _LAST_WORDS[0] = (masked, read)
+    return read
 
 
 def features(masked: str, flags: set[str]) -> set[str]:
     """Words and word pairs (with the cue flags): what the category models weigh."""
-    words = _words(masked)
-    found = {w for w in words if w not in STOPWORDS}
+    read = words(masked)
+    found = {w for w in read if w not in STOPWORDS}
     found.update(
-        f"{a}_{b}" for a, b in itertools.pairwise(words) if a not in STOPWORDS or b not in STOPWORDS
+        f"{a}_{b}" for a, b in itertools.pairwise(read) if a not in STOPWORDS or b not in STOPWORDS
     )
     found.update(flags)
     return found
@@ -245,7 +241,7 @@ def char_runs(masked: str) -> set[str]:
     model's own recall at p >= 0.5 from 0.86 to 0.92 with precision no lower. The category
     models do without them: they would cost more time than they give.
     """
-    joined = " ".join(_words(masked))
+    joined = " ".join(words(masked))
     return {joined[i : i + CHARS] for i in range(len(joined) - CHARS + 1)}
 
 

@@ -151,18 +151,6 @@ class Gated:
                     return True
         return False
 
-    def present(self, text: str) -> tuple[str, ...] | None:
-        """The required literals found in the text (None: the pattern has none to check)."""
-        if self._heads is None:
-            return None
-        by_head = self._by_head
-        return tuple(lit for lit in self._short if lit in text) + tuple(
-            lit
-            for head in self._heads.intersection(trigrams(text))
-            for lit in by_head[head]
-            if lit in text
-        )
-
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         if args:
             return self.regex.search(text, *args) if self.possible(text) else None
