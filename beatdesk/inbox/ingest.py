@@ -339,8 +339,8 @@ def _qa_questions(messages: list[Message], in_sessions: set[int]) -> None:
 
 
 def _keyed_rows(keys: set[tuple[int, str]], column: str) -> list[tuple]:
-    """``(column, channel_id, network_id)`` of the stored messages that may have these
-    (channel, network id) keys (the caller checks each pair).
+    """``(column, channel_id, network_id)`` of the stored messages with these (channel,
+    network id) keys.
 
     Every batch asks, and almost always finds nothing: written out, because the ORM's compiling
     costs ten times the lookup. ``network_id`` is never empty here; saying so, as the index
@@ -357,12 +357,13 @@ def _keyed_rows(keys: set[tuple[int, str]], column: str) -> list[tuple]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*channels, *network_ids, ""])
-        return cursor.fetchall()
+        # The two IN lists also admit pairs across keys (one key's channel, another's id).
+        return [row for row in cursor.fetchall() if (row[1], row[2]) in keys]
 
 
 def _stored_copies(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Message]:
     """Messages already stored under these (channel, network id) keys, marked as duplicates."""
-    ids = [pk for pk, *key in _keyed_rows(keys, "id") if tuple(key) in keys]
+    ids = [pk for pk, _channel, _network_id in _keyed_rows(keys, "id")]
     found = {}
     if ids:
         for message in Message.objects.filter(pk__in=ids).order_by():
@@ -540,31 +541,26 @@ def _store_batch(
         # messages are in (on PostgreSQL that update would rewrite every index of the row).
         ids = reserve_ids(Message, len(messages)) if created else None
         if ids is not None:
-            latest: dict[int, int] = {}
-            for message, conversation, pk in zip(messages, conversations, ids, strict=True):
+            for message, pk in zip(messages, ids, strict=True):
                 message.pk = pk
-                latest[id(conversation)] = pk
+            newest = _newest(messages, conversations)
             for conversation in created:
-                conversation.last_message_id = latest[id(conversation)]
+                conversation.last_message_id = newest[id(conversation)]
         if created:
             insert_rows(Conversation, created)
         for message, conversation in zip(messages, conversations, strict=True):
             message.conversation = conversation
         insert_rows(Message, messages)
-        newest: dict[int, int] = {}
-        for message in messages:
-            newest[message.conversation_id] = max(
-                newest.get(message.conversation_id, 0), message.pk
-            )
         if ids is None:
+            newest = _newest(messages, conversations)
             for conversation in created:
-                conversation.last_message_id = newest[conversation.pk]
+                conversation.last_message_id = newest[id(conversation)]
             update_rows(created, ["last_message_id"])
         # The joined conversations were read locked in this transaction: their versions are
         # current, and nobody else can move them before the commit.
         for conversation, count in joined.values():
             conversation.last_message_id = max(
-                conversation.last_message_id or 0, newest[conversation.pk]
+                conversation.last_message_id or 0, newest[id(conversation)]
             )
             conversation.version += count
         update_rows([conversation for conversation, _ in joined.values()], JOINED_FIELDS)
@@ -574,6 +570,16 @@ def _store_batch(
         _qa_questions(messages, in_sessions)
         transaction.on_commit(lambda: _stamp_committed(messages))
     return messages
+
+
+def _newest(messages: list[Message], conversations: list[Conversation]) -> dict[int, int]:
+    """The id of each conversation's newest message of the batch (the messages have their ids),
+    by the conversation object's identity: new conversations may have no id yet."""
+    newest: dict[int, int] = {}
+    for message, conversation in zip(messages, conversations, strict=True):
+        key = id(conversation)
+        newest[key] = max(newest.get(key, 0), message.pk)
+    return newest
 
 
 @dataclass
@@ -605,8 +611,7 @@ def _lookups(batch: list[_Prepared], force: Force) -> _Found:
         and (m.channel_id, m.in_reply_to) not in position
     }  # fmt: skip
     for conversation_id, channel_id, network_id in _keyed_rows(wanted, "conversation_id"):
-        if (channel_id, network_id) in wanted:
-            parent_of[(channel_id, network_id)] = conversation_id
+        parent_of[(channel_id, network_id)] = conversation_id
 
     # Our own posts and replies that the others answer (one or two queries).
     unresolved = {
