@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
+from playwright.sync_api import expect
 
 from beatdesk.core.testing import axe_violations
 from beatdesk.hub.tests.conftest import create_post
@@ -72,7 +73,7 @@ def test_every_page_type_passes_axe(page, hub_content):
     assert dialogs == []  # the script in the post never ran
     page.goto(f"/north-yorkshire/posts/{post.pk}/")
     image = page.get_by_role("img", name="A red mountain bike leaning on a fence")
-    assert image.is_visible()
+    expect(image).to_be_visible()
     assert image.evaluate("img => img.naturalWidth") == 40
 
 
@@ -91,7 +92,7 @@ def test_find_your_area_and_search_by_keyboard(page, hub_content):
     page.keyboard.press("Enter")
     page.wait_for_url("**/districts/scarborough/")
     assert page.get_by_role("heading", level=1).text_content() == "Scarborough"
-    assert page.get_by_text("Beach patrol tonight").is_visible()
+    expect(page.get_by_text("Beach patrol tonight")).to_be_visible()
 
 
 def test_works_without_javascript(browser, live_server, hub_content):
@@ -103,12 +104,14 @@ def test_works_without_javascript(browser, live_server, hub_content):
         pg.get_by_label("District").select_option("york")
         pg.get_by_role("button", name="Search").click()
         pg.wait_for_url("**/search/?q=bike*")
-        assert pg.get_by_text("Have you seen this bike?").is_visible()
+        expect(pg.get_by_text("Have you seen this bike?")).to_be_visible()
         pg.goto("/north-yorkshire/area/")
         pg.get_by_label("Postcode, town or village").fill("Atlantis")
         pg.get_by_role("button", name="Find your area").click()
-        assert pg.get_by_text("could not find a town or village called").is_visible()
+        # The URL changes when the answer starts to arrive; wait for its text.
+        expect(pg.get_by_text("could not find a town or village called")).to_be_visible()
         pg.get_by_role("link", name="York", exact=True).click()
-        assert pg.get_by_role("heading", level=1).text_content() == "York"
+        pg.wait_for_url("**/districts/york/")
+        expect(pg.get_by_role("heading", level=1)).to_have_text("York")
     finally:
         context.close()

@@ -2,6 +2,7 @@
 officer replies and sees it delivered."""
 
 import pytest
+from playwright.sync_api import expect
 
 from beatdesk.core.testing import axe_violations, browser_login
 from beatdesk.inbox import public_views
@@ -20,7 +21,7 @@ def test_public_message_arrives_live_emergency_alerts_and_reply_is_delivered(
     monkeypatch.setattr(public_views, "MIN_FILL_SECONDS", 0)
     browser_login(page, "officer_york")
     page.goto("/desk/inbox/")
-    assert page.get_by_role("heading", name="Inbox", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
     assert axe_violations(page) == []
     page.evaluate("window.__sameDocument = true")
 
@@ -39,7 +40,7 @@ def test_public_message_arrives_live_emergency_alerts_and_reply_is_delivered(
 
     row = page.locator("#conversation-list").get_by_text("Cars keep speeding past")
     row.wait_for(timeout=5_000)
-    assert page.locator("#conversation-list").get_by_text("<b>Ann</b>").is_visible()
+    expect(page.locator("#conversation-list").get_by_text("<b>Ann</b>")).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
 
     york = account("york")

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from beatdesk.core.testing import axe_violations, browser_login
 from beatdesk.people.tests.conftest import totp_code
@@ -15,7 +16,7 @@ def test_officer_sets_up_two_factor_and_signs_in_with_it(page, force):
     assert page.locator("#tfa-status").inner_text().startswith("Off")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Set up an authenticator app").click()
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     assert axe_violations(page) == []
 
     device = TOTPDevice.objects.get(user__username="officer_york", confirmed=False)
@@ -45,7 +46,7 @@ def browser_login_until_code(pg):
 def test_audit_trail_and_subject_access_pages_are_accessible(page, force):
     browser_login(page, "admin")
     page.get_by_role("link", name="Audit trail").click()
-    assert page.locator("#audit-events").is_visible()
+    expect(page.locator("#audit-events")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("What").fill("login")
     page.get_by_role("button", name="Show events").click()
@@ -54,7 +55,7 @@ def test_audit_trail_and_subject_access_pages_are_accessible(page, force):
     assert axe_violations(page) == []
     page.goto("/desk/audit/")
     page.get_by_role("link", name="Legal holds").click()
-    assert page.locator("#no-holds").is_visible()
+    expect(page.locator("#no-holds")).to_be_visible()
     page.get_by_label("Number").fill("not a number")
     page.get_by_label("Case reference or reason").fill("Op Kite")
     page.get_by_role("button", name="Place the hold").click()
@@ -68,7 +69,7 @@ def test_officer_makes_uses_and_revokes_an_api_token(page, force, live_server):
 
     browser_login(page, "officer_york")
     page.get_by_role("link", name="Sign-in security").click()
-    assert page.locator("#no-tokens").is_visible()
+    expect(page.locator("#no-tokens")).to_be_visible()
     page.get_by_label("Name (where you will use it)").fill("Shortcut on my phone")
     page.get_by_label("Lasts").select_option("30")
     page.get_by_role("button", name="Make token").click()
@@ -123,7 +124,7 @@ def test_officer_adds_a_security_key_signs_in_with_it_and_removes_it(page, force
 
     browser_login(page, "officer_york")
     page.get_by_role("link", name="Sign-in security").click()
-    assert page.locator("#no-passkeys").is_visible()
+    expect(page.locator("#no-passkeys")).to_be_visible()
     page.get_by_role("link", name="Add a security key or passkey").click()
     assert axe_violations(page) == []
     page.get_by_label("Name of the key").fill("YubiKey on lanyard")

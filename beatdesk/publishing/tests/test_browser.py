@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import NoReverseMatch, reverse
 from PIL import Image
+from playwright.sync_api import expect
 
 from beatdesk.core.testing import axe_violations, browser_login
 from beatdesk.publishing.models import Post
@@ -56,7 +57,7 @@ def test_officer_york_posts_a_thread_with_an_image_and_sees_it_go_out(
     ]
     body = page.locator("#post-body")
     assert "Part 2 of 2" in body.inner_text()
-    assert body.get_by_role("img", name="Three bikes with security tags").is_visible()
+    expect(body.get_by_role("img", name="Three bikes with security tags")).to_be_visible()
     hub_row = page.locator("#delivery-status tr[data-network='hub']")
     assert "Sent" in hub_row.inner_text()  # the hub publishes at once
     assert axe_violations(page) == []

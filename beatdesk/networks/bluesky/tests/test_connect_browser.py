@@ -1,6 +1,7 @@
 """A force admin connects York Police to Bluesky in the browser, against the local network."""
 
 import pytest
+from playwright.sync_api import expect
 
 from beatdesk.core.testing import axe_violations, browser_login
 from beatdesk.forces.models import Channel
@@ -33,6 +34,6 @@ def test_admin_connects_york_to_bluesky(page, force, bluesky_network, bluesky_ac
     row = (
         page.get_by_role("region", name="York Police").get_by_role("row").filter(has_text="Bluesky")
     )
-    assert row.get_by_role("cell", name="Active").is_visible()
-    assert row.get_by_role("link", name=f"@{bluesky_account.handle}").is_visible()
+    expect(row.get_by_role("cell", name="Active")).to_be_visible()
+    expect(row.get_by_role("link", name=f"@{bluesky_account.handle}")).to_be_visible()
     assert Channel.objects.get(network="bluesky").state == Channel.State.ACTIVE
