@@ -390,3 +390,31 @@ def test_a_past_cue_does_not_veto_the_backstop_but_the_writer_saying_all_is_well
 def test_attackers_here_water_roads_spiking_and_threats(text, emergency):
     result = classify(text)
     assert result.is_emergency is emergency, result.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("help me", True),
+        ("pls send someone", True),
+        ("Can you help? My flight is late", False),
+        ("@united help!", False),
+        (
+            "what time does the chippy close? lol jk. seriously can you send someone, he won't let me go",
+            True,
+        ),
+        ("I'm not joking, there's a man with a knife outside", True),
+        ("lol someone's stabbed my chips", False),
+        ("Carer here: got to my 8am call and he's gone, front door open. He has Alzheimer's", True),
+        ("Resident with a learning disability missing from our supported living since 7pm", True),
+        ("my parcel has gone missing from our porch", False),
+        ("left letters for everyone so the family don't have to be the ones to find me", True),
+        (
+            "the voices are telling him to hurt mum and he's locked himself in the kitchen with her",
+            True,
+        ),
+    ],
+)
+def test_pleas_jokes_taken_back_and_missing_people_in_few_words(text, emergency):
+    result = classify(text)
+    assert result.is_emergency is emergency, result.reasons

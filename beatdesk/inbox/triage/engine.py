@@ -102,6 +102,7 @@ NOT_STOPPING = re.compile(r"\b(?:won'?t|will not|can'?t|doesn'?t|does not|never)
 URGED = re.compile(
     r"\b(?:telling|told|tells|encouraging|urging|egging) (?:her|him|me|them|people|my \w+) (?:on )?(?:to )?$"
 )
+PRONOUN_FIRST = re.compile(r"(?:he|she|they)\b")
 PERSON_BETWEEN = re.compile(r"\b(?:she|he|they)\b")
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|so)\b")
 
@@ -202,7 +203,7 @@ def _danger(original: str, text: str) -> Danger:
             continue
         if not asked:
             asked = True
-            joke = sig.JOKE.search(text)
+            joke = None if sig.IN_EARNEST.search(text) else sig.JOKE.search(text)
             calm = sig.NOT_EMERGENCY.search(masked)
         future = parts.search(sig.FUTURE, s_text)
         context = {
@@ -235,6 +236,11 @@ def _danger(original: str, text: str) -> Danger:
     missing = _missing_person(original, text, masked, notes, parts)
     if missing:
         hits.append(missing)
+    plea = sig.PLEA_ONLY.search(text)
+    if plea:
+        hits.append(
+            Hit("asking for help", _quote(original, *plea.span()), sig.STRONG, *plea.span())
+        )
     return Danger(hits, set_aside, notes, masked)
 
 
@@ -317,10 +323,12 @@ def _missing_person(
         )
         # "her phone is off": the thing is missed; "asking for money, and she hasn't been
         # home": a person comes between the thing and the words, and she is the one missing.
+        # "my 8am call and he's gone": the words name the person themselves.
         if (
             thing
             and not re.search(sig.KIN, s_text[max(0, match.start() - 30) : match.end()])
             and not PERSON_BETWEEN.search(s_text, thing.end(), match.start())
+            and not PRONOUN_FIRST.match(match.group(0))
         ):
             continue
         if parts.search(sig.LONG_PAST, s_text) and not parts.search(sig.NOW_STRONG, s_text):

@@ -367,6 +367,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:locked (?:me|us|her|him) in|(?:'?m|'?re|'?s| is| are| am|people|someone|somebody) (?:\w+ )?trapped|"
         r"(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
         r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
+        r"locked (?:himself|herself|themselves) in (?:the |a |his |her |their )?\w+ with (?:her|him|them|me|us|"
+        r"the (?:kids|baby|children)|mum|dad|my \w+)|voices (?:are |keep )?(?:telling|saying to) (?:him|her|them) to "
+        r"(?:hurt|kill|harm|stab|attack)|"
         r"(?:he|she|they)(?:'s| is| are|'re) coming (?:back|in|for me|round)|won'?t let (?:me|him|her|them|us) "
         r"(?:leave|go|out|off)|scared for my life|fear(?:ing)? for (?:my|her|his|their) life|"
         r"afraid for my life|think (?:he|she|they)(?:'s| is| are)? going to hurt|"
@@ -466,7 +469,6 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:already )?(?:clipped|knocked down|run over|hit) (?:one|a kid|a child|someone|somebody|a lad|a girl|a boy)|"
         r"(?:horses?|ponies|pony|cows?|cattle|sheep|bullocks?|deer|a bull) (?:are |is )?(?:loose|out|running|wandering|"
         r"all over) (?:on|in|along|across|down) (?:the )?(?:road|a\d+|m\d+|motorway|dual carriageway|bypass|main road))\b",
-        tier=WEAK,
     ),
     # Drinks spiked, people falling ill now.
     S(
@@ -562,6 +564,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:got|have|brought|bought|taken|with|and) (?:a|the|my|his|her) hose ?pipe|^\W*(?:i'?m|im|i am) (?:so |really )?sorry\W*$|saying goodbye|say(?:ing)? (?:my )?goodbyes?|"
         r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
         r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight(?:'?s| is) the night|"
+        r"(?:written|wrote|left) (?:letters|notes) for (?:everyone|everybody|the family|my \w+|them|the kids)|"
+        # The negation belongs to the phrase: "so they don't have to be the ones to find me".
+        r"(?:(?:don'?t|do not|doesn'?t|won'?t|not) (?:\w+ ){0,4})?(?:be the ones?|have|having) to find me|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
         past="long",
@@ -620,7 +625,7 @@ EMERGENCY: tuple[Signal, ...] = (
 MISSING = rx(
     rf"\b(?:(?:has|have|had|is|are|'?s|'?re|was|were|been|gone|went|go|goes|reported) missing"
     rf"(?! (?:her|his|their|my|our|your|the|you|him|them|out|a|an|it|me|us|home)\b)|"
-    rf"missing (?:since|from (?:home|school|the)|for (?:\d+|two|three|an?|hours|days))|"
+    rf"missing (?:since|from (?:home|school|the|our|his|her|their|my|a|an)\b|for (?:\d+|two|three|an?|hours|days))|"
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
     rf"(?:never|didn'?t|did not) (?:arrived?|turned? up|showed? up|made it)\b(?! (?:on|in) time)|"
@@ -681,6 +686,14 @@ NOW_STRONG = rx(
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t|think|thinks|remember|miss|misses|dream|have nightmares|get flashbacks|grieving))|happening|tonight|"
     r"this minute|this second|asap|urgent(?:ly)?|hurry|quick(?:ly)?|"
     r"is happening|going on|again)\b"
+)
+# A whole message that is nothing but a plea ("help me", "pls send someone", "come quick"),
+# read by the engine on the whole message: as a sentence of a longer message ("Can you help?")
+# it is how people ask for service. Not after a mention either: "@united help!" is how people
+# chase an airline.
+PLEA_ONLY = rx(
+    r"^\W*(?:please |pls |plz |someone |somebody )?(?:help(?: me| us)?|send (?:someone|somebody|help|"
+    r"the police|police)|come (?:quick|quickly|now|fast))(?: please| pls| plz| now| quick)*\W*$"
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
@@ -769,7 +782,15 @@ FIGURATIVE = rx(
     r"feel(?:s|ing)? like (?:i'?m|i am|they'?re|we'?re|you'?re) (?:drowning|dying|suffocating)|"
     r"^\s*(?:i'?m |im )?(?:literally )?screaming(?: ?!+| ?😂| ?🤣| at (?:this|that)))"
 )
-JOKE = rx(r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|\bjoking\b|\bjoke\b|😂|🤣|😆|😜|😅|;\))")
+JOKE = rx(
+    r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|(?<!not\x20)(?<!n't\x20)\bjoking\b|"
+    r"(?<!no\x20)(?<!not\x20a\x20)\bjoke\b|😂|🤣|😆|😜|😅|;\))"
+)
+# The joke taken back: "lol jk. seriously, can you send someone", "this is no joke".
+IN_EARNEST = rx(
+    r"\b(?:(?:jk|joking|kidding|lol)\W+(?:but )?(?:seriously|for real|honestly)|seriously though|"
+    r"(?:i'?m |im |i am )?not (?:joking|kidding)|no joke|not a joke|this is real)\b"
+)
 # Reality cues: this is a story, a question about procedure, an awareness campaign.
 # A question about what to do, or about people in general: judged within its clause, so
 # "if anyone reads this, I've taken my tablets" still counts.
@@ -808,7 +829,10 @@ NOT_EMERGENCY = rx(
     r"(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
     r"no (?:one|body|-one)(?: was| is|'?s|'?d| has been|'?s been)? (?:hurt|injured|harmed)|nobody (?:was |is |got |has been |'?s been )?(?:hurt|injured|harmed)|"
     r"no (?:immediate )?danger|(?:everyone|we'?re|we are|i'?m|i am)(?: all)? (?:safe|ok|okay|fine|alright)(?: now)?|"
-    r"no longer (?:there|here|around)|(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
+    r"no longer (?:there|here|around)|"
+    # "come now while he's gone" is a chance to get someone out, not the danger over.
+    r"(?<!while\x20he)(?<!while\x20he')(?<!while\x20she)(?<!while\x20she')(?<!while\x20they)(?<!while\x20they')"
+    r"(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
     r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
