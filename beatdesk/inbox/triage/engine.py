@@ -523,11 +523,10 @@ def _other_category(
     text = danger.masked
     hits = danger.hits + danger.set_aside
     scores, first = _categories(original, text)
-    for category, linear in models.categories.items():
-        p = linear.probability(feats)
+    for category, p in models.category_probabilities(feats).items():
         scores[category] = scores.get(category, 0.0) + LEARNED_CATEGORY_WEIGHT * p
         if p >= 0.5 and category not in first:
-            first[category] = ", ".join(linear.top(feats)) or "learned"
+            first[category] = ", ".join(models.categories[category].top(feats)) or "learned"
     labels = {c: lbl for c, lbl, _p, _w in sig.CATEGORY_SIGNALS}
     # A danger signal that did not amount to an emergency still says "something happened".
     if hits:

@@ -23,7 +23,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from . import concepts
@@ -278,14 +278,17 @@ class Linear:
             z += sum(map(self.runs.__getitem__, self.runs.keys() & runs))
         if self.scaled:
             z *= _scale(len(feats) + len(runs))
-        z += self.bias
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _sigmoid(z + self.bias)
 
     def top(self, feats: set[str], n: int = 3) -> list[str]:
         """The features that pushed hardest towards yes, for the reasons staff read."""
         # Cue flags, runs of characters and concepts mean little to a reader: whole words only.
         scored = [(self.weights.get(f, 0.0), f) for f in feats if f[0] not in "#~@"]
         return [f.replace("_", " ") for w, f in sorted(scored, reverse=True)[:n] if w > 0]
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _scale(count: int) -> float:
@@ -355,6 +358,36 @@ def train(examples) -> dict:
 class Models:
     emergency: Linear | None
     categories: dict[str, Linear]
+
+    @cached_property
+    def _category_rows(self) -> dict[str, tuple[float, ...]] | None:
+        """Each feature a category model weighs, with its weight in every model (0 where none).
+
+        None when a category model is scaled or weighs runs of characters: then the number of
+        features counts too, and each model is asked on its own.
+        """
+        models = self.categories.values()
+        if any(m.scaled or m.runs for m in models):
+            return None
+        weighed = set().union(*(m.weights for m in models))
+        return {f: tuple(m.weights.get(f, 0.0) for m in models) for f in weighed}
+
+    def category_probabilities(self, feats: set[str]) -> dict[str, float]:
+        """Each category model's ``probability``, in one pass over the message's features.
+
+        A message has a few dozen features and a handful of them weighed by any model: looking
+        each up once and summing the models' columns takes half the time of asking eight models.
+        """
+        rows = self._category_rows
+        if rows is None:
+            return {c: m.probability(feats) for c, m in self.categories.items()}
+        found = [rows[f] for f in rows.keys() & feats]
+        # A weight of 0 leaves a sum unchanged, so each column sums what ``probability`` sums.
+        sums = map(sum, zip(*found, strict=True)) if found else itertools.repeat(0)
+        return {
+            c: _sigmoid(z + m.bias)
+            for (c, m), z in zip(self.categories.items(), sums, strict=False)
+        }
 
 
 @cache
