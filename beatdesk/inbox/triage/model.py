@@ -217,7 +217,8 @@ def words(masked: str) -> list[str]:
     last = _LAST_WORDS[0]
     if last[0] is masked:
         return last[1]
-    read = _without_names([t.replace("'", "") for t in TOKEN.findall(masked)])
+    # Apostrophes only ever join letters within a word: dropped first, the words are the same.
+    read = _without_names(TOKEN.findall(masked.replace("'", "")))
     _LAST_WORDS[0] = (masked, read)
     return read
 

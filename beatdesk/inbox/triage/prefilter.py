@@ -249,13 +249,14 @@ class _KeyIndex:
     The engine asks nearly every pattern about each message; one scan beats a hundred. A key
     can only be in the text if its first three characters are among the text's trigrams, and
     only those keys are looked for in full. Keys shorter than three characters ("jk", an
-    emoji) are looked for directly.
+    emoji) are looked for directly, those that are not ASCII only in a text that is not.
     """
 
     def __init__(self) -> None:
         self._by_head: dict[str, tuple[str, ...]] = {}
         self._heads: frozenset[str] = frozenset()
         self._short: tuple[str, ...] = ()
+        self._short_ascii: tuple[str, ...] = ()
         # The keys found in the last few texts: the engine asks about the same message (and
         # its masked copy) many times over.
         self._found: dict[str, frozenset[str]] = {}
@@ -268,6 +269,7 @@ class _KeyIndex:
             elif key not in self._by_head.get(key[:3], ()):
                 self._by_head[key[:3]] = (*self._by_head.get(key[:3], ()), key)
         self._heads = frozenset(self._by_head)
+        self._short_ascii = tuple(key for key in self._short if key.isascii())
         self._found = {}
 
     def found(self, text: str) -> frozenset[str]:
@@ -281,8 +283,9 @@ class _KeyIndex:
             candidates = chain.from_iterable(
                 map(self._by_head.__getitem__, self._heads.intersection(grams))
             )
+            short = self._short_ascii if text.isascii() else self._short
             found = frozenset(
-                chain(filter(text.__contains__, candidates), filter(text.__contains__, self._short))
+                chain(filter(text.__contains__, candidates), filter(text.__contains__, short))
             )
             self._found[text] = found
         return found
@@ -324,7 +327,9 @@ class Gated:
         by_key = self._by_key
         if by_key is None:
             return True
-        return any(_holds(by_key[key], text) for key in self._keys.intersection(KEYS.found(text)))
+        keys = self._keys.intersection(KEYS.found(text))
+        # Most patterns have no key in a message: no generator for them.
+        return bool(keys) and any(_holds(by_key[key], text) for key in keys)
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         if args:
@@ -374,7 +379,13 @@ class GateIndex:
 
     def candidates(self, text: str) -> list[int]:
         """Indexes (in the original order) of the patterns worth running on the text."""
-        return [i for i, _keys in self.found(text)]
+        chosen = set(self.always)
+        by_key = self.by_key
+        for key in self.keys.intersection(KEYS.found(text)):
+            for i, rests in by_key[key]:
+                if i not in chosen and _holds(rests, text):
+                    chosen.add(i)
+        return sorted(chosen)
 
     def found(self, text: str) -> list[tuple[int, list[str] | None]]:
         """Like ``candidates``, each with its keys found in the text (None for a pattern without
