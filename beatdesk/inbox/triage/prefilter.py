@@ -173,27 +173,106 @@ def ways(pattern: str) -> list[tuple[frozenset[str], ...]] | None:
 
 
 def _needs(items: list[tuple[Any, Any]]) -> list[set[str]]:
-    """Every requirement of a sequence, where ``_sequence`` keeps only the most selective."""
+    """Every requirement of a sequence, where ``_sequence`` keeps only the most selective.
+
+    Neighbouring parts that match one of a few exact strings are joined: "i'?m" needs "im" or
+    "i'm", "t(?:elly|v)" needs "telly" or "tv", where one letter at a time would let nearly
+    any message through.
+    """
     needs: list[set[str]] = []
-    run: list[str] = []
+    joined: set[str] = {""}
 
     def flush() -> None:
-        if run:
-            needs.append({"".join(run)})
-            run.clear()
+        # A part that can match nothing at all ("") requires nothing.
+        if "" not in joined:
+            needs.append(_shortest(joined))
 
     for op, av in items:
-        if op is C.LITERAL:
-            run.append(chr(av))
+        exact = _exact(op, av)
+        if exact is not None:
+            grown = {a + b for a in joined for b in exact}
+            if len(grown) <= MAX_EXACT:
+                joined = grown
+            else:
+                flush()
+                joined = exact
             continue
-        if op is C.AT or op in (C.ASSERT, C.ASSERT_NOT):
+        once = _repeated(op, av)
+        if once is not None:
+            # "f+u+c+k+": the first "u" follows the last "f", so "fu" is needed, and so on.
+            grown = {a + b for a in joined for b in once}
+            if len(grown) <= MAX_EXACT:
+                joined = grown
+            flush()
+            joined = once
             continue
         flush()
+        joined = {""}
         required = _element(op, av)
         if required:
             needs.append(required)
     flush()
     return needs
+
+
+# Beyond this many strings a part is not worth spelling out.
+MAX_EXACT = 64
+
+
+def _exact(op: Any, av: Any) -> set[str] | None:
+    """Every string the element can match, when there are at most ``MAX_EXACT``; else None."""
+    if op is C.LITERAL:
+        return {chr(av)}
+    if op is C.AT or op in (C.ASSERT, C.ASSERT_NOT):
+        return {""}  # anchors and look-arounds take no characters
+    if op is C.IN:
+        # A class of plain characters ("[,;]"); ranges, negations and \s or \w are not spelt out.
+        if all(o is C.LITERAL for o, _a in av):
+            return {chr(a) for _o, a in av}
+        return None
+    if op is C.SUBPATTERN:
+        return _exact_sequence(list(av[-1]))
+    if op is C.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            strings = _exact_sequence(list(branch))
+            if strings is None:
+                return None
+            union |= strings
+        return union if len(union) <= MAX_EXACT else None
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if high == 1:
+            strings = _exact_sequence(list(sub))
+            if strings is None:
+                return None
+            return strings | {""} if low == 0 else strings
+    return None
+
+
+def _repeated(op: Any, av: Any) -> set[str] | None:
+    """For a part repeated at least once, the exact strings of one repetition (if few)."""
+    if op not in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) or av[0] < 1:
+        return None
+    strings = _exact_sequence(list(av[2]))
+    return strings if strings and "" not in strings else None
+
+
+def _exact_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
+    joined = {""}
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is None:
+            return None
+        joined = {a + b for a in joined for b in exact}
+        if len(joined) > MAX_EXACT:
+            return None
+    return joined
+
+
+def _shortest(strings: set[str]) -> set[str]:
+    """The strings that hold none of the others: a text holding "xy" holds "x"."""
+    return {s for s in strings if not any(t != s and t in s for t in strings)}
 
 
 def _branches(op: Any, av: Any) -> list[Any] | None:
@@ -209,11 +288,16 @@ def _branches(op: Any, av: Any) -> list[Any] | None:
 
 def _ways(items: list[tuple[Any, Any]]) -> list[list[set[str]]]:
     # The alternation with the most branches is taken apart; the rest of the sequence is
-    # needed by every branch.
+    # needed by every branch. One of a few exact strings ("t(?:elly|v)") is better joined to
+    # its neighbours (``_needs``).
     widest: tuple[int, list[Any]] | None = None
     for k, (op, av) in enumerate(items):
         branches = _branches(op, av)
-        if branches is not None and (widest is None or len(branches) > len(widest[1])):
+        if (
+            branches is not None
+            and (widest is None or len(branches) > len(widest[1]))
+            and _exact(op, av) is None
+        ):
             widest = (k, branches)
     if widest is None:
         return [_needs(items)]
