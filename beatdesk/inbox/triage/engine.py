@@ -62,6 +62,7 @@ LEARNED_CATEGORY_WEIGHT = 3.0
 CUE_FLAGS = frozenset(concepts.CUES)
 EMERGENCY_INDEX = GateIndex([signal.pattern for signal in sig.EMERGENCY])
 CATEGORY_INDEX = GateIndex([pattern for _c, _l, pattern, _w in sig.CATEGORY_SIGNALS])
+CATEGORY_LABELS = {c: label for c, label, _p, _w in sig.CATEGORY_SIGNALS}
 
 
 @dataclass
@@ -527,7 +528,6 @@ def _other_category(
         scores[category] = scores.get(category, 0.0) + LEARNED_CATEGORY_WEIGHT * p
         if p >= 0.5 and category not in first:
             first[category] = ", ".join(models.categories[category].top(feats)) or "learned"
-    labels = {c: lbl for c, lbl, _p, _w in sig.CATEGORY_SIGNALS}
     # A danger signal that did not amount to an emergency still says "something happened".
     if hits:
         scores["crime_report"] = scores.get("crime_report", 0.0) + 1.0
@@ -545,7 +545,7 @@ def _other_category(
     if category == "other":
         reasons.append("other: no stronger category signal")
         return "other", None
-    label = labels.get(category, "learned from labelled messages")
+    label = CATEGORY_LABELS.get(category, "learned from labelled messages")
     evidence = first.get(category)
     if evidence is None and category in models.categories:
         evidence = ", ".join(models.categories[category].top(feats))
