@@ -23,7 +23,14 @@ from beatdesk.networks.services import channel_cursor_store
 
 logger = logging.getLogger("beatdesk.networks")
 
+# How long a channel waits between two polls. Mastodon allows an account 300 calls in five
+# minutes and Bluesky 3,000, so their mentions are fetched every 10 s (30 calls in five minutes,
+# one a poll): a message that may be an emergency waits at most that long to reach the inbox.
+# X's mention timeline allows far fewer calls, and Facebook pushes by webhook (its poll only
+# catches up), so they stay at a minute.
 POLL_SECONDS = 60
+FREQUENT_POLL_SECONDS = 10
+FREQUENT_NETWORKS = frozenset({Channel.Network.MASTODON, Channel.Network.BLUESKY})
 
 
 def _ingest_function() -> Callable | None:
@@ -110,17 +117,30 @@ def ingest_incoming(channel: Channel, messages, *, ingest: Callable | None = Non
     return len(messages)
 
 
-@job("networks.poll", every=POLL_SECONDS)
-def poll_networks() -> int:
-    """Every active connected channel, once; the number of messages handed to the inbox."""
+def _poll(*, frequent: bool) -> int:
     ingest = _ingest_function()
     if ingest is None:
         return 0
     handed = 0
     for channel in channels_to_poll():
+        if (channel.network in FREQUENT_NETWORKS) is not frequent:
+            continue
         try:
             handed += poll_channel(channel, ingest=ingest)
         except Exception:
             # One channel's failure must not starve the others; it is retried next round.
             logger.exception("polling channel %s failed", channel.pk)
     return handed
+
+
+@job("networks.poll", every=POLL_SECONDS)
+def poll_networks() -> int:
+    """Every active connected channel on X and Facebook, once; the number of messages handed
+    to the inbox."""
+    return _poll(frequent=False)
+
+
+@job("networks.poll.frequent", every=FREQUENT_POLL_SECONDS)
+def poll_networks_frequently() -> int:
+    """Every active connected channel on Mastodon and Bluesky, once."""
+    return _poll(frequent=True)

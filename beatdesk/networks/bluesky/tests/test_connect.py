@@ -84,7 +84,7 @@ def test_a_revoked_app_password_marks_the_channel_needs_reconnect_on_the_next_po
     secrets["session"] = ""
     channel_credentials_store(channel=bluesky_channel, credentials=secrets)
 
-    run_due(only={"networks.poll"})
+    run_due(only={"networks.poll.frequent"})
     channel = Channel.objects.get(pk=bluesky_channel.pk)
     assert channel.state == Channel.State.NEEDS_RECONNECT
     assert "Bluesky" in channel.state_reason
@@ -92,4 +92,4 @@ def test_a_revoked_app_password_marks_the_channel_needs_reconnect_on_the_next_po
     told = Notification.objects.get(officer=lead_york)
     assert told.text.startswith("York Police on Bluesky needs reconnecting")
     # Nothing is tried against it until it is reconnected.
-    assert run_due(only={"networks.poll"}) == 0
+    assert run_due(only={"networks.poll.frequent"}) == 0

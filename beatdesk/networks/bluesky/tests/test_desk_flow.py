@@ -71,7 +71,7 @@ def test_post_hear_the_public_and_answer_from_the_desk(
     )
     bluesky_network.process_all()
 
-    assert run_due(only={"networks.poll"}) == 1
+    assert run_due(only={"networks.poll.frequent"}) == 1
     heard = Message.objects.select_related("conversation").get(
         channel=bluesky_channel, network_id=question.uri
     )
@@ -80,7 +80,7 @@ def test_post_hear_the_public_and_answer_from_the_desk(
     assert heard.in_reply_to == delivery.network_id
     channel = Channel.objects.get(pk=bluesky_channel.pk)
     assert channel.config["cursor"]
-    assert run_due(only={"networks.poll"}) == 0  # nothing new since the stored cursor
+    assert run_due(only={"networks.poll.frequent"}) == 0  # nothing new since the stored cursor
 
     conversation = heard.conversation
     answer = reply_send(
@@ -104,4 +104,4 @@ def test_post_hear_the_public_and_answer_from_the_desk(
     assert replies[0].record.text.startswith("Yes: show the officer at the cordon")
     assert replies[0].record.reply.root.uri == delivery.network_id
     # Our own answer is not heard back as a new message from the public.
-    assert run_due(only={"networks.poll"}) == 0
+    assert run_due(only={"networks.poll.frequent"}) == 0
