@@ -80,7 +80,7 @@ VICTIM = (
 )
 SELF = r"(?:myself|himself|herself|themselves|themself)"
 KIN = (
-    r"(?:my|our|her|his) (?:son|daughter|boy|girl|lad|lass|little one|child|kid|mum|mam|mom|"
+    r"(?:my|our|her|his) (?:(?:little|youngest|eldest|oldest) )?(?:son|daughter|boy|girl|lad|lass|little one|child|kid|mum|mam|mom|"
     r"mother|dad|father|nan|nana|gran|granny|grandma|grandad|grandpa|grandson|granddaughter|"
     r"husband|wife|partner|brother|sister|uncle|aunt|auntie|friend|mate|neighbour|"
     r"stepson|stepdaughter|niece|nephew|teenager|toddler|baby)"
@@ -470,11 +470,18 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:horses?|ponies|pony|cows?|cattle|sheep|bullocks?|deer|a bull) (?:are |is )?(?:loose|out|running|wandering|"
         r"all over) (?:on|in|along|across|down) (?:the )?(?:road|a\d+|m\d+|motorway|dual carriageway|bypass|main road))\b",
     ),
+    # A fraud under way: the "courier" is on the way to collect the cards or the cash.
+    S(
+        "crime in progress",
+        r"\b(?:courier|taxi|driver|someone|somebody|a man|a woman|a lady|a gentleman|they|he|she)(?:'?s| is| are|'?re)? "
+        r"(?:coming|on (?:his|her|their) way|sending (?:a|someone)|due) (?:\w+ ){0,6}to (?:collect|pick up|take) "
+        r"(?:my|the|her|his|their|our|mum'?s|dad'?s) (?:bank )?(?:cards?|cash|money|savings|jewellery|gold|pin)\b",
+    ),
     # Drinks spiked, people falling ill now.
     S(
         "someone is hurt",
         r"\b(?:(?:drinks?|she|he|they|we|i|someone|people)(?:'?ve|'?s| (?:were|was|have|has|are|is|been))*"
-        r" (?:been |being |got |getting )?spiked)\b",
+        r" (?:been |being |got |getting )?spiked|put something in (?:my|her|his|our|their) drinks?)\b",
         tier=WEAK,
     ),
     # Held against their will: "the girls aren't allowed out and the boss has their passports".
@@ -534,7 +541,7 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"(?:this is|these are) my last (?:message|words|post|day|night)|my last message|"
         rf"(?:it'?s|its|tonight is|tonight'?s) (?:my|her|his|their) last (?:message|words|night)\b(?! (?:in|at|here|of|before|with|on|shift|as))|"
         rf"(?:ends?|ending) (?:it all|it tonight|it now|his life|her life|their life)|(?:he|she|they|i) (?:ends?|ending) it\b(?! (?:with|between))|"
-        rf"taken (?:everything|the lot|all of it) (?:in|from|out of) (?:the|her|his|my) (?:cupboard|medicine|cabinet|drawer|box)|"
+        rf"taken (?:everything|the lot|all of it)(?: that was)? (?:in|from|out of) (?:the|her|his|my) (?:cupboard|medicine|cabinet|drawer|box)|"
         rf"(?:picture|photo|pic|video) of (?:a load of |loads of |all (?:my|her|his) |a pile of |some )?(?:tablets|pills|a rope|a noose|the bridge|the river|the edge)|"
         rf"engine running in (?:the|a|my|his|her) (?:garage|shut)|(?:hose|pipe) (?:in|into|from|on) the exhaust|"
         rf"(?:said|says|saying|told (?:me|us|her|him)) (?:that )?(?:we|you|i|they|everyone)(?:'d| would| are|'re)? (?:all )?be better off without (?:him|her|me|them)|"
@@ -567,6 +574,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:written|wrote|left) (?:letters|notes) for (?:everyone|everybody|the family|my \w+|them|the kids)|"
         # The negation belongs to the phrase: "so they don't have to be the ones to find me".
         r"(?:(?:don'?t|do not|doesn'?t|won'?t|not) (?:\w+ ){0,4})?(?:be the ones?|have|having) to find me|"
+        r"(?:is|isn'?t|is not|are|aren'?t|are not|be) the ones? (?:to find|who finds?) me|"
+        r"won'?t be needing (?:anyone|anybody|anything|you|it|them) (?:any ?more|again)|"
         r"(?:in|into) the woods)\b",
         tier=WEAK,
         past="long",
@@ -629,6 +638,8 @@ MISSING = rx(
     rf"hasn'?t (?:come|got|been|returned|came) (?:home|back)|has not (?:come|returned) (?:home|back)|"
     rf"(?:didn'?t|did not|never) (?:come|get|make it|return) (?:home|back)|"
     rf"(?:never|didn'?t|did not) (?:arrived?|turned? up|showed? up|made it)\b(?! (?:on|in) time)|"
+    rf"(?:haven'?t|hasn'?t|have not|has not) (?:arrived|turned up|shown up|made it|checked in)\b(?! (?:on|in) time)|"
+    rf"(?:not|hasn'?t|haven'?t|has not|didn'?t) (?:opened|open) (?:her|his|their|the) curtains|"
     rf"(?:didn'?t|did not|never) (?:come|came) out of (?:school|nursery|class|the (?:school|club|centre|pool))|"
     rf"left with (?:someone|somebody|a man|a woman|an adult|a stranger)(?: (?:we|i|they|she|he)) (?:don'?t|do not|doesn'?t) know|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
@@ -731,6 +742,7 @@ LONG_PAST = rx(
     r"\b(?:last (?:week|month|year|summer|winter|spring|autumn|christmas)|(?:\d+|a few|few|a couple of|"
     r"couple of|two|three|four|several|some|many) (?:weeks|months|years|decades) (?:ago|back)|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"in (?:19|20)\d\d|when i was|used to|years back|a while back|in the past|previously|years ago|"
+    r"(?:\d+|two|three|four|five|ten|twenty|many) years since|"
     r"sometimes|at times|from time to time|on and off|"
     r"(?:is|are|'?s|'?re) (?:doing (?:well|better|ok|okay|fine)|recovering|ok now|fine now))\b"
 )
@@ -831,7 +843,9 @@ NOT_EMERGENCY = rx(
     r"no (?:immediate )?danger|(?:everyone|we'?re|we are|i'?m|i am)(?: all)? (?:safe|ok|okay|fine|alright)(?: now)?|"
     r"no longer (?:there|here|around)|"
     # "come now while he's gone" is a chance to get someone out, not the danger over.
+    # Nor are "my friends have gone": the writer is left alone.
     r"(?<!while\x20he)(?<!while\x20he')(?<!while\x20she)(?<!while\x20she')(?<!while\x20they)(?<!while\x20they')"
+    r"(?<!friends\x20)(?<!mates\x20)(?<!everyone\x20)(?<!everybody\x20)"
     r"(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
