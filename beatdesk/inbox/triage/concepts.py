@@ -175,8 +175,8 @@ LEXICONS: dict[str, str] = {
     """,
 }
 
-# Concepts that name a danger or someone it matters most for (they open the learned model's
-# gate); people, "now" and fear only sharpen one.
+# Concepts that name a danger or someone it matters most for (the learned model then weighs the
+# message at its lower threshold); people, "now" and fear only sharpen one.
 DANGERS = frozenset(LEXICONS) - {"person", "now", "fear"}
 # Cue flags (``model.cue_flags``) a danger is paired with, so "@harm|#past" can weigh against
 # "@harm".

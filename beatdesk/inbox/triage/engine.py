@@ -6,8 +6,8 @@ someone being followed), then asks whether each is real and current: inside an i
 traffic is killing me"), a joke, a story or question ("what should I do if..."), negated ("he
 hasn't got a knife") or in the past ("last week my car was broken into"). A strong signal that
 survives is enough; a weak one needs a sign that it is happening now, or a second signal. A
-small learned model (``model.py``) backs the signals up on messages that name a danger, a person
-or a place. Everything else is scored by category signals plus the learned category models; spam
+small learned model (``model.py``) backs the signals up: at one threshold on messages that name a
+danger, a person or a place, at a higher one on the rest. Everything else is scored by category signals plus the learned category models; spam
 is decided before anything else because spam copies alarming words to get attention.
 """
 
@@ -364,7 +364,6 @@ def _is_emergency(hits: list[Hit], text: str) -> bool:
         return any(not (h.start <= m.start() < h.end) for h in weak for m in sig.NOW.finditer(text))
     # Supporting signals alone ("please help", "I'm scared") need two different kinds.
     return len({h.label for h in hits}) >= 2
-    return False
 
 
 def _inside_another(hit: Hit, hits: list[Hit]) -> bool:

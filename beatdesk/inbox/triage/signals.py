@@ -872,7 +872,8 @@ DANGER_WORDS = rx(
     r"rolling|lorry|motorway|bypass|roundabout|junction)\b"
 )
 
-# People and places a danger happens to: with the words above, the learned model's gate.
+# People and places a danger happens to: with the words above, what lets the learned model weigh
+# a message at its lower threshold (engine.LEARNED_EMERGENCY).
 PEOPLE_AND_PLACES = rx(
     r"\b(?:son|daughter|child|children|kids?|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|grandma|"
     r"wife|husband|partner|ex|brother|sister|neighbour|man|woman|lad|girl|boy|bloke|guy|men|lads|"
