@@ -367,6 +367,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:locked (?:me|us|her|him) in|(?:'?m|'?re|'?s| is| are| am|people|someone|somebody) (?:\w+ )?trapped|"
         r"(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
         r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
+        r"(?:he|she|they)(?:'ll| will| is going to|'s going to|'s gonna) (?:have|take|find|check|see|grab) my phone|"
         r"locked (?:himself|herself|themselves) in (?:the |a |his |her |their )?\w+ with (?:her|him|them|me|us|"
         r"the (?:kids|baby|children)|mum|dad|my \w+)|voices (?:are |keep )?(?:telling|saying to) (?:him|her|them) to "
         r"(?:hurt|kill|harm|stab|attack)|"
@@ -703,8 +704,8 @@ NOW_STRONG = rx(
 # it is how people ask for service. Not after a mention either: "@united help!" is how people
 # chase an airline.
 PLEA_ONLY = rx(
-    r"^\W*(?:please |pls |plz |someone |somebody )?(?:help(?: me| us)?|send (?:someone|somebody|help|"
-    r"the police|police)|come (?:quick|quickly|now|fast))(?: please| pls| plz| now| quick)*\W*$"
+    r"^\W*(?:(?:please |pls |plz |someone |somebody )?(?:help(?: me| us)?|send (?:someone|somebody|help|"
+    r"the police|police)|come (?:quick|quickly|now|fast))(?: please| pls| plz| now| quick)*|pls|plz|please)\W*$"
 )
 # Any sign of the present or of a plea: enough to confirm a weak danger signal.
 NOW = rx(
