@@ -49,17 +49,18 @@ def using(models: learned.Models):
 Setting = tuple[str, float]
 
 
+# The thresholds as engine.py sets them (``--set`` changes them for a run).
+DEFAULTS = {
+    "LEARNED_EMERGENCY": engine.LEARNED_EMERGENCY,
+    "LEARNED_EMERGENCY_UNNAMED": engine.LEARNED_EMERGENCY_UNNAMED,
+}
+
+
 def applied(setting: Setting) -> None:
     """Set one threshold; the others keep the values engine.py gives them."""
     for name, value in DEFAULTS.items():
         setattr(engine, name, value)
     setattr(engine, setting[0], setting[1])
-
-
-DEFAULTS = {
-    "LEARNED_EMERGENCY": engine.LEARNED_EMERGENCY,
-    "LEARNED_EMERGENCY_UNNAMED": engine.LEARNED_EMERGENCY_UNNAMED,
-}
 
 
 def out_of_fold(examples, folds: int, settings: list[Setting], context):

@@ -33,18 +33,25 @@ MIN_LITERAL = 3
 MAX_SET = 400
 
 
+def _parse(pattern: str) -> list[tuple[Any, Any]] | None:
+    """The pattern's parse tree as a list of (op, argument), or None without the parser."""
+    if _parser is None:
+        return None
+    try:
+        return list(_parser.parse(pattern))
+    except Exception:  # pragma: no cover - compiled by ``re`` first, so it parses
+        return None
+
+
 def required_literals(pattern: str, min_literal: int = MIN_LITERAL) -> frozenset[str] | None:
     """Strings of which at least one occurs in any text the pattern matches, or None.
 
     None too when one of them is shorter than ``min_literal``.
     """
-    if _parser is None:
+    tree = _parse(pattern)
+    if tree is None:
         return None
-    try:
-        tree = _parser.parse(pattern)
-    except Exception:  # pragma: no cover - compiled by ``re`` first, so it parses
-        return None
-    found = _sequence(list(tree))
+    found = _sequence(tree)
     if not found or len(found) > MAX_SET or min(len(s) for s in found) < max(1, min_literal):
         return None
     return frozenset(found)
@@ -157,14 +164,11 @@ def ways(pattern: str) -> list[tuple[frozenset[str], ...]] | None:
     pattern matches holds, for at least one way, a literal of every one of that way's sets.
     Each way's sets come most selective first (``_rarity``). None when some way needs no literal.
     """
-    if _parser is None:
-        return None
-    try:
-        tree = _parser.parse(pattern)
-    except Exception:  # pragma: no cover - compiled by ``re`` first, so it parses
+    tree = _parse(pattern)
+    if tree is None:
         return None
     found: list[tuple[frozenset[str], ...]] = []
-    for needs in _ways(list(tree)):
+    for needs in _ways(tree):
         sets = {frozenset(literals) for literals in needs if len(literals) <= MAX_SET}
         if not sets:
             return None
