@@ -162,8 +162,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"right now|now)\b|\b(?:kicking off|mass brawl)\b|\bthrowing (?:chairs|bottles|glasses|punches|"
         r"bricks|stones|things|stuff|furniture)\b|\b(?:threatening|headbutting) (?:people|everyone|staff|the)\b|"
         r"\b(?:get off me|leave me alone|stop hurting)\b|\b(?:he|she|they)(?:'?s|'?re| is| are) (?:not leaving|refusing to (?:leave|go|get off))\b|"
-        r"\bkicking (?:my|the|our) (?:\w+ )?door\b|\b(?:has )?taken (?:the|my|our) (?:kids|children|baby)\b|\bsmell of burning\b|"
-        r"\bcan hear (?:them|him|her|someone|somebody|people|voices|footsteps|everything)\b|\bbalaclavas?\b",
+        r"\bkicking (?:my|the|our) (?:\w+ )?door\b|\b(?:has )?taken (?:the|my|our) (?:kids|children|baby)\b|"
+        r"\bcan hear (?:them|him|her|someone|somebody|people|voices|footsteps|everything)\b|\bbalaclavas?\b|"
+        r"\b(?:begging|pleading with|screaming at|screaming for|crying for) (?:him|her|them) to stop\b",
         tier=WEAK,
     ),
     S(
@@ -209,7 +210,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
         r"(?:isn'?t|not) making (?:any )?sense|blood (?:coming|pouring|gushing) (?:from|out of)|"
         r"can'?t feel my (?:legs|arms|face|body)|gone floppy|barely breathing|not breathing properly|"
-        r"under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the)|"
+        # "the top field's been under water" is a flood, not someone under the water.
+        r"(?<!been\x20)(?<!been)(?<!is\x20)(?<!are\x20)(?<!'s\x20)under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the)|"
         r"(?:just )?(?:got|been) (?:hit|knocked (?:down|over)|run over) by a (?:car|van|lorry|bus)|"
         r"(?:car|van) on its roof|hanging upside down|"
         r"lying (?:at the (?:bottom|foot) of|on) the (?:stairs|steps)|(?:leg|arm|neck)(?: is|'s)? (?:the wrong way|bent the wrong way)|"
@@ -268,7 +270,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:drunk|pissed|off his face|off her face|hammered|over the limit|high|off his head|steaming|been drinking)\b.{0,60}"
         r"\b(?:getting (?:back )?in(?:to)?|got (?:back )?in(?:to)?|about to drive|driving off|driving|drove off|behind the wheel)\b"
         r"|\b(?:getting in(?:to)?|got in(?:to)?|about to drive) (?:his|her|a|the|their) (?:car|van)\b.{0,40}"
-        r"\b(?:drunk|pissed|over the limit|hammered)\b",
+        r"\b(?:drunk|pissed|over the limit|hammered)\b"
+        r"|\b(?:drove off|driving off|driven off|pulled (?:away|off|out)|sped off|just drove)\b.{0,60}"
+        r"\b(?:drunk|pissed|hammered|steaming|paralytic|legless|wasted|over the limit|off (?:his|her) (?:face|head))\b",
     ),
     S(
         "danger on the road",
@@ -346,7 +350,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "being followed",
         r"\b(?:(?:is|are|been|keeps?|keep on|has been|have been|'?s|'?re|started|still) following (?:me|us|my|her|him)|"
-        r"following me|following us|he'?s behind me|(?:followed|following) (?:me|us) (?:from|all the way|round)|"
+        r"follow(?:ing|in'?) me|follow(?:ing|in'?) us|(?:he'?s|she'?s|he has|she has|they'?ve|they have)(?: been)? behind (?:me|us)|stops when (?:i|we) stop|found (?:my|our) (?:new )?(?:address|house|flat)|(?:followed|following) (?:me|us) (?:from|all the way|round)|"
         r"won'?t (?:stop following|leave me alone)|"
         r"(?:sat|sitting|parked|waiting|standing|stood|lurking|hanging around) (?:up )?(?:outside|at the end of|"
         r"in|at) (?:my|our) (?:house|flat|home|door|window|work|garden|gate|drive|car park)|"
@@ -461,6 +465,22 @@ EMERGENCY: tuple[Signal, ...] = (
         r"being (?:swept|pulled|dragged) (?:out|away|under)|getting (?:swept|pulled|dragged) (?:out|away|under)|"
         r"cut off by the (?:tide|sea|water))\b",
     ),
+    # Someone's board, boat or dog has come back without them: "her board's just washed up
+    # without her".
+    S(
+        "someone is in danger",
+        r"\b(?:board|paddle ?board|surf ?board|kayak|canoe|boat|dinghy|dog|horse|pony)(?:'s| has| have)? "
+        r"(?:just )?(?:washed up|come (?:back|in|ashore)|came (?:back|in|ashore)|drifted (?:in|back|ashore)|"
+        r"been found|turned up)\b[^.!?]{0,40}? without (?:him|her|them)\b|"
+        r"\b(?:washed up|drifted ashore) without (?:him|her|them)\b",
+    ),
+    # Flood water getting into a home: with "now" ("faster than we can bail") or another sign.
+    S(
+        "someone is in danger",
+        r"\bwater(?:'s| is)? (?:coming|pouring|gushing|rising|getting|flooding) (?:in )?(?:under|through|into|in|up) "
+        r"(?:the|our|my) (?:\w+ )?(?:door|house|home|windows?|downstairs|stairs|kitchen|living room)\b",
+        tier=WEAK,
+    ),
     # Danger on the road happening now: a driver going at people, animals loose on a main road.
     S(
         "someone is in danger",
@@ -521,9 +541,31 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:scared|terrified|frightened|petrified|afraid|panicking|shaking|in tears)\b|\bhiding\b|\bin tears\b",
         tier=SUPPORTING,
     ),
+    # A fire nobody has seen yet: "I can smell burning through the wall".
+    S(
+        "someone is in danger",
+        r"\b(?:smell of|can smell) (?:burning|smoke)\b|"
+        r"\bsmoke alarms? (?:(?:has|have) been |is |'s |are |keeps? )?(?:going|beeping|sounding)\b",
+        tier=WEAK,
+    ),
+    # A weapon in emoji: "🔪🔪😭 Fossgate now pls".
+    S("words of danger", "🔪|🔫|🩸", tier=WEAK),
+    # Stripping lead from a roof: "lads on the church roof peeling the lead off".
+    S(
+        "crime in progress",
+        r"\b(?:taking|peeling|stripping|ripping|nicking|pulling|rolling up) (?:the |all the )?lead (?:off|from|up)\b",
+        tier=WEAK,
+    ),
+    # Written with someone watching: "he's reading over my shoulder", "he checks my phone".
+    S(
+        "someone is controlled",
+        r"\b(?:he'?s|she'?s|he is|she is|they'?re|they are) (?:reading|watching|looking|checking|listening)"
+        r"(?: over| at)? (?:my shoulder|my (?:phone|messages|screen))\b",
+        tier=WEAK,
+    ),
     S(
         "asking for help",
-        r"\b(?:help me|help us|please help|send (?:someone|help|police|the police|a car)|"
+        r"\b(?:help me|help us|please help|send (?:someone|help|police|the police|a car|an ambulance|an officer|officers)|"
         r"call (?:999|the police|an ambulance) for me|need (?:the )?police (?:now|here|urgently)|"
         r"need (?:someone|somebody|police|officers) (?:at|to|here|in)|need help now|come quick(?:ly)?|"
         r"please hurry|hurry please|sos|pls send|please send|get someone (?:to|here|round)|help ?!+|help please)\b",
@@ -538,7 +580,8 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"take my (?:own )?life|hurt(?:ing)? {SELF}|cut(?:ting)? {SELF}|jump(?:ing)? off (?:the|a)|"
         rf"going to jump|suicidal|suicide note|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
         rf"better off without me|won'?t be (?:here|around) (?:tomorrow|much longer|anymore)|"
-        rf"can'?t go on|this is goodbye|goodbye (?:everyone|all)|"
+        rf"can'?t go on|this is goodbye|goodbye (?:everyone|all)|(?:it'?s|its) too late for me\b(?! to)|"
+        rf"(?:i'?ve|ive|i have) (?:written|left) (?:the|my) (?:letters|notes|goodbye (?:letters?|notes?))|"
         rf"(?:this is|these are) my last (?:message|words|post|day|night)|my last message|"
         rf"(?:it'?s|its|tonight is|tonight'?s) (?:my|her|his|their) last (?:message|words|night)\b(?! (?:in|at|here|of|before|with|on|shift|as))|"
         rf"(?:ends?|ending) (?:it all|it tonight|it now|his life|her life|their life)|(?:he|she|they|i) (?:ends?|ending) it\b(?! (?:with|between))|"
@@ -644,25 +687,28 @@ MISSING = rx(
     rf"(?:didn'?t|did not|never) (?:come|came) out of (?:school|nursery|class|the (?:school|club|centre|pool))|"
     rf"left with (?:someone|somebody|a man|a woman|an adult|a stranger)(?: (?:we|i|they|she|he)) (?:don'?t|do not|doesn'?t) know|"
     rf"not (?:come|came|got|been|returned) (?:home|back)|isn'?t (?:home|back)|still not (?:home|back)|"
-    rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|"
+    rf"(?:'?s|is|are|'?re) not (?:home|back)|not (?:home|back) yet|not back(?= ?[.,!;]|$)|"
+    rf"(?:his |her |their )?phone(?:'s| is)(?: still)? (?:here|at home)\b|"
     rf"can'?t find {KIN}(?!'?s\b)|cannot find {KIN}(?!'?s\b)|can'?t find (?:her|him|them)\b|lost {KIN}(?!'?s\b)|"
     rf"wandered (?:off|out)|walked out|(?:gone|went|walked|wandered|got|slipped) out (?:of )?(?:the )?(?:fire exit|fire door|front door|back door)|(?:he'?s|she'?s|they'?ve|he has|she has) (?:just )?gone\b(?! (?:to|out|home|back|off|in|into|for|up|down|now|quiet|silent))|stormed out|(?:'?s|is) not in the (?:house|flat|garden|room)|"
     rf"ran off|run away|ran away|run off|has run off|gone off with|run off with|ran off with|left a note|"
     rf"(?:we'?ve|i'?ve|we have|i have) lost (?:him|her|them|our|my)|(?:been )?taken (?:out of|from|away from) (?:the|her|his|their|a)|"
     rf"disappeared|(?:nobody|no one|no-one) (?:has|knows|'?s) seen|"
     rf"(?:nobody|no one|no-one|can'?t|cannot|couldn'?t) (?:can |could )?get hold of (?:him|her|them)\b|"
-    rf"(?:don'?t|do not|doesn'?t) know where (?:he|she|they) (?:is|are|has gone)|no idea where (?:he|she|they)|"
+    rf"(?:(?:don'?t|do not|doesn'?t) know|(?:nobody|no one|no-one) knows) where (?:he|she|they)(?: is| are| has gone| have gone|'ve gone|'s gone| went)|"
+    rf"no idea where (?:he|she|they)|"
     rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
     rf"phone (?:is |'s )?(?:now |still |been )?(?:off|dead|switched off|turned off|going straight to voicemail)|should have been (?:home|back)|"
     rf"(?:car|van|bike)(?: is|'s)? still (?:at|in|parked)|(?:hasn'?t|has not|not) been seen|(?:haven'?t|not) seen (?:her|him|them) (?:since|for)|"
     rf"(?:hasn'?t|has not|not) (?:collected|taken in|picked up) (?:her|his|their|the) (?:milk|post|papers?)|"
     rf"curtains (?:are |have been )?(?:still )?(?:shut|closed|drawn)|no answer at the door|(?:isn'?t|not) (?:answering|opening) the door|"
-    rf"not (?:picking up|answering)(?: (?:his|her|their|the) (?:phone|door|calls))?|pressed (?:his|her|their) (?:alarm|pendant|button))"
+    rf"not (?:picking up|answering)(?: (?:his|her|their|the) (?:phone|door|calls))?|(?:just )?rings? out\b|pressed (?:his|her|their) (?:alarm|pendant|button))"
 )
 VULNERABLE = rx(
     r"\b(?:dementia|alzheimer'?s|autis(?:m|tic)|learning (?:disab|difficult)\w*|special needs|vulnerable|"
     r"diabetic|epilep\w*|insulin|medication|meds|tablets|suicidal|depressed|confused|frail|disabled|"
     r"wheelchair|non[- ]verbal|elderly|pensioner|(?:in )?(?:his|her) (?:70s|80s|90s|eighties|nineties)|"
+    r"old (?:lady|man|fella|gent|gentleman|chap|boy|girl|dear|couple)|(?:is|'s|she'?s|he'?s) (?:7|8|9)\d\b|"
     r"(?:[1-9]|1[0-7]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen) ?[- ]?(?:years?|yrs?|yo|y/o)(?:[- ]?old)?|"
     r"(?:7[5-9]|8\d|9\d|1[01]\d) ?[- ]?(?:years?|yrs?|yo)(?:[- ]?old)?|aged? (?:[1-9]|1[0-7]|7[5-9]|8\d|9\d)\b|"
@@ -681,7 +727,9 @@ MISSING_NOT_PERSON = rx(
     r"\b(?:dog|cat|puppy|kitten|pet|tortoise|parrot|horse|parcel|package|delivery|post|letter|"
     r"bike|bicycle|car|van|wallet|purse|phone|keys|bag|handbag|item|items|plates?|sign|"
     r"bins?|wheelie bin|tools|jewellery|ring|watch|money|cash|report|paperwork|form|reply|"
-    r"response|update|crime number|reference|statement|appeal|poster|emails?|calls?|messages?)s?\b"
+    r"response|update|crime number|reference|statement|appeal|poster|emails?|calls?|messages?)s?\b|"
+    # "she's had £200 go missing"
+    r"£ ?\d[\d,.]*\b|\b\d+ (?:quid|pounds)\b"
 )
 FOUND = rx(
     r"(?<!n't\s)(?<!nt\s)(?<!not\s)(?<!never\s)\b(?:(?:has been|'?s been|was|been|now|were) found|"
@@ -712,10 +760,10 @@ NOW = rx(
     r"\b(?:right now|rn|(?<!report\x20it\x20)(?<!report\x20this\x20)(?<!to\x20report\x20)(?<!ready\x20)now|at the moment|atm|currently|as we speak|"
     r"as i (?:type|write)|just now|"
     r"still(?! (?:haven'?t|hasn'?t|not|no|waiting|nothing|never|don'?t|didn'?t|can'?t|think|thinks|remember|miss|misses|dream|have nightmares|get flashbacks|grieving))|happening|tonight|"
-    r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|"
-    r"help|can hear|can see|i hear|i see|is happening|going on|(?<!where\x20i\x20)(?<!where\x20we\x20)(?<!where\x20she\x20)(?<!where\x20he\x20)live|[1-5] ?am|middle of the night|"
+    r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|wo?n'?t stop|faster than (?:we|i) can|"
+    r"help|can hear|can see|i hear|i see|is happening|going on|(?<!where\x20i\x20)(?<!where\x20we\x20)(?<!where\x20she\x20)(?<!where\x20he\x20)live(?! (?:q ?(?:&|and) ?a|session|chat|stream|event|music|band))|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
-    r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting)|minutes)\b|!{2,}"
+    r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting|up there|still there)|minutes)\b|!{2,}"
 )
 # "since this morning" is how long it has gone on, not when it happened.
 PAST = rx(
@@ -723,7 +771,7 @@ PAST = rx(
     r"wednesday|thursday|friday|saturday|sunday|time|christmas|term)|yesterday|"
     r"(?:\d+|a few|few|a couple of|couple of|two|three|four|several|some|many) (?:days|weeks|months|years|decades) "
     r"(?:ago|back)|(?<!minutes\x20)(?<!minute\x20)(?<!mins\x20)(?<!min\x20)(?<!seconds\x20)ago|back in (?:the day|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december)|in (?:19|20)\d\d|earlier this (?:week|month|year)|the other (?:day|night|week)|"
-    r"over the (?:weekend|summer|holidays)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"over the (?:weekend|summer|holidays)|remember when|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?: (?:night|morning|afternoon|evening))?|when i was|used to|years back|a while back|"
     r"happened|at the weekend|over christmas|in (?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
@@ -791,7 +839,8 @@ FIGURATIVE = rx(
     r"(?:kill|murder) me (?:if|when) (?:he|she|they|my \w+) (?:sees?|finds? out|hears?|notices?|gets?|knows?)\b|"
     r"scream(?:ing|ed)? (?:with|in|for) (?:joy|excitement|delight|laughter)|"
     r"(?:nearly|almost) had a heart attack|gave me a heart attack|fake (?:blood|guns?|knife|knives|weapons?)|"
-    r"toy (?:guns?|knife|knives)|zombie walk|want(?:ed)? to die (?:every time|whenever|of (?:embarrassment|shame))|"
+    r"toy (?:guns?|knife|knives)|zombie walk|"
+    r"(?:shotgun|firearms?|gun|rifle) (?:certificates?|licen[cs]es?|permits?|renewals?|cabinets?|clubs?)|speed ?guns?|want(?:ed)? to die (?:every time|whenever|of (?:embarrassment|shame))|"
     r"feel(?:s|ing)? like (?:i'?m|i am|they'?re|we'?re|you'?re) (?:drowning|dying|suffocating)|"
     r"^\s*(?:i'?m |im )?(?:literally )?screaming(?: ?!+| ?😂| ?🤣| at (?:this|that)))"
 )
@@ -837,6 +886,12 @@ FUTURE = rx(
     r"\b(?:tomorrow|next (?:week|month|time|year)|at the weekend|on monday|later this week|one day|"
     r"one of these days|sooner or later)\b"
 )
+# Things whose going is damage, not the danger over ("the windows have gone").
+_GONE_THINGS = (
+    "window", "windows", "door", "doors", "lane", "road", "bridge", "wall", "fence", "roof",
+    "power", "lights", "electric", "electrics", "signal", "battery", "brakes", "tyre", "tyres",
+)  # fmt: skip
+_NOT_AFTER_THINGS = "".join(rf"(?<!{thing})(?<!{thing}')(?<!{thing}\x20)" for thing in _GONE_THINGS)
 NOT_EMERGENCY = rx(
     r"\b(?:shoot(?:ing)? season|pheasants?|grouse (?:shoot|season)|clay (?:pigeon|shoot)\w*|bird scarers?|rifle range|firing range|gun club|"
     r"(?:not|isn'?t|is not|no|nothing)(?: an?| really an?| at all an?)? (?:emergency|urgent)(?! (?:line|number|service|account|services))|"
@@ -847,7 +902,9 @@ NOT_EMERGENCY = rx(
     # Nor are "my friends have gone": the writer is left alone.
     r"(?<!while\x20he)(?<!while\x20he')(?<!while\x20she)(?<!while\x20she')(?<!while\x20they)(?<!while\x20they')"
     r"(?<!friends\x20)(?<!mates\x20)(?<!everyone\x20)(?<!everybody\x20)"
-    r"(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
+    # Nor "the front windows have gone" or "the lane's gone": a thing gone is the damage.
+    + _NOT_AFTER_THINGS
+    + r"(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
     r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
