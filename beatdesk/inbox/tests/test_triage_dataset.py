@@ -76,7 +76,7 @@ def test_held_out_emergency_recall_floor(held_out_scores):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet (0.974 on 1,546 "
+    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet (0.973 on 1,610 "
     "held-out messages): new phrasings of danger still escape the signals and the small learned "
     "model (see docs/benchmarks.md).",
 )

@@ -189,7 +189,7 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "someone is hurt",
         r"\b(?:not breathing|isn'?t breathing|stopped breathing|can'?t breathe|cannot breathe|"
-        r"unconscious|unresponsive|won'?t wake up|wont wake|blood everywhere|"
+        r"unconscious|unresponsive|won'?t wake up|wont wake|(?:not|isn'?t|hasn'?t) (?:woke|woken|waking) up|blood everywhere|"
         r"(?:he|she|they|him|her|man|woman|person|lad|girl|boy|baby|dad|mum|someone|driver|cyclist)\b[^.!?]{0,20}"
         r"\b(?:not moving|isn'?t moving|not responding)|"
         r"bleeding (?:heavily|badly|a lot|loads|everywhere|from (?:his|her|my|the) (?:head|neck|face|chest))|"
@@ -574,7 +574,7 @@ EMERGENCY: tuple[Signal, ...] = (
     # Self-harm.
     S(
         "self-harm",
-        rf"\b(?:kill {SELF}|end (?:it all|my life|his life|her life|their life|it tonight|it now|things|it)\b(?! (?:with|between)|s\b)|want(?:s)? to die|wanna die|"
+        rf"\b(?:kill {SELF}|end (?:it all|my life|his life|her life|their life|it tonight|it now|things|it)\b(?! (?:with|between)|s\b)|want(?:s)? (?:to )?die|wanna die|"
         rf"thinking (?:about|of) (?:going in|jumping|ending it|killing|ending my)|can'?t keep going|"
         rf"want(?:s)? to be dead|don'?t want to (?:be here|live|wake up|be alive|go on)|"
         rf"take my (?:own )?life|hurt(?:ing)? {SELF}|cut(?:ting)? {SELF}|jump(?:ing)? off (?:the|a)|"
@@ -763,7 +763,7 @@ NOW = rx(
     r"this minute|this second|quick|quickly|hurry|asap|urgent(?:ly)?|please|pls|wo?n'?t stop|faster than (?:we|i) can|"
     r"help|can hear|can see|i hear|i see|is happening|going on|(?<!where\x20i\x20)(?<!where\x20we\x20)(?<!where\x20she\x20)(?<!where\x20he\x20)live(?! (?:q ?(?:&|and) ?a|session|chat|stream|event|music|band))|[1-5] ?am|middle of the night|"
     r"i'?m (?:on|in|at|hiding|upstairs|downstairs|alone|on my own)|on my own|alone|"
-    r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting|up there|still there)|minutes)\b|!{2,}"
+    r"(?:he|she|they)(?:'s| is|'re| are) (?:on|in|at|sat|stood|standing|sitting|up there|still there)|minutes|mins)\b|!{2,}"
 )
 # "since this morning" is how long it has gone on, not when it happened.
 PAST = rx(
