@@ -56,7 +56,8 @@ LEARNED_EMERGENCY = 0.45
 # 0.75 gave 0.75% airline false alarms (110 of 14,638, just over), 0.80 0.74% with
 # cross-validated recall 0.994 and precision 0.958.
 LEARNED_EMERGENCY_UNNAMED = 0.8
-# Words in a message short enough for the learned model to weigh without a danger word.
+# Words in a message short enough for the learned model to weigh without a danger word, and
+# for a danger word in it to count as happening now ("knife, Coney St"; ``_is_emergency``).
 SHORT_MESSAGE = 4
 # How much the learned category model's probability adds to a category's signal score.
 LEARNED_CATEGORY_WEIGHT = 3.0
@@ -303,8 +304,9 @@ def _set_aside_because(
     return None
 
 
-# Signs of absence only a person gives: a thing does not answer the door.
-PERSON_ONLY = re.compile(r"\bdoor\b|\bcurtains\b|\bmilk\b")
+# Signs of absence only a person gives: a thing does not answer the door. (A dog can get out
+# of the back door, so "door" alone is not one.)
+PERSON_ONLY = re.compile(r"\b(?:answer(?:ing)?|opening) (?:at )?the door\b|\bcurtains\b|\bmilk\b")
 
 
 def _missing_person(
