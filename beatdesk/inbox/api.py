@@ -8,6 +8,12 @@ Body: one message object, or ``{"messages": [...]}`` with up to 500. A message h
 (required), ``account`` (slug) and ``network`` (the channel: hub, x, mastodon...), ``id`` (the
 network's id, for deduplication), ``author_handle``, ``author_name``, ``kind`` (mention, reply,
 direct, hub_form), ``in_reply_to`` and ``received_at`` (ISO 8601).
+
+By default the messages are triaged and stored before the response (201, each message's
+triage). A feed with a large backlog sends ``Prefer: respond-async`` (RFC 7240): the messages
+are checked and taken in at once (202, ``{"accepted": n}``), and the worker triages and stores
+them most urgent first (``inbox.arrivals``), so an emergency at the end of a burst of thousands
+is not kept waiting behind the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from beatdesk.core.context import Origin, current_origin, origin
 from beatdesk.forces.models import Account, Channel
+from beatdesk.inbox.arrivals import messages_receive
 from beatdesk.inbox.ingest import messages_ingest
 from beatdesk.inbox.models import InboxApiKey, Message
 from beatdesk.inbox.selectors import force_triage_data
@@ -90,6 +97,14 @@ def _parse(item: object, accounts: dict[str, Account], channels: dict) -> dict:
     }
 
 
+def _prefers_async(request: HttpRequest) -> bool:
+    """Whether the client asked for ``Prefer: respond-async`` (RFC 7240)."""
+    preferences = request.headers.get("Prefer", "")
+    return any(
+        part.split(";")[0].strip().lower() == "respond-async" for part in preferences.split(",")
+    )
+
+
 @csrf_exempt
 @require_POST
 def messages(request: HttpRequest) -> JsonResponse:
@@ -118,11 +133,20 @@ def messages(request: HttpRequest) -> JsonResponse:
     if errors:
         return _error(400, "Some messages are invalid; none were stored.", errors=errors)
     here = current_origin()
+    queued = _prefers_async(request)
     with origin(Origin(channel="api", ip=here.ip, request_id=here.request_id)):
         try:
-            stored = messages_ingest(force=force, items=parsed)
+            if queued:
+                accepted = messages_receive(force=force, items=parsed)
+            else:
+                stored = messages_ingest(force=force, items=parsed)
         except ValidationError as exc:
             return _error(400, " ".join(exc.messages))
+    InboxApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    if queued:
+        response = JsonResponse({"accepted": accepted}, status=202)
+        response["Preference-Applied"] = "respond-async"
+        return response
     results = [
         {
             "id": message.pk,
@@ -135,7 +159,6 @@ def messages(request: HttpRequest) -> JsonResponse:
         }
         for message in stored
     ]
-    InboxApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return JsonResponse({"messages": results}, status=201)
 
 

@@ -23,11 +23,10 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from beatdesk.audit.services import audit_record
-from beatdesk.core.rows import insert_rows, reserve_ids, update_rows
+from beatdesk.core.rows import insert_rows, reserve_ids, unsaved, update_rows
 from beatdesk.forces.models import Account, Channel, Force, Policy
 from beatdesk.inbox.models import (
     PRIORITY_RANK,
@@ -58,36 +57,6 @@ JOINED_FIELDS = (
 
 def _clip(value: str | None, size: int) -> str:
     return (value or "")[:size]
-
-
-_TEMPLATES: dict[type, tuple[dict, list]] = {}
-
-
-def _row(model, values: dict, related: dict):
-    """A new, unsaved ``model`` instance from values by attname (other fields at their
-    defaults) and related objects already in hand, without ``Model.__init__``'s work field by
-    field: ingestion builds one or two per message. Nothing listens to these models' init."""
-    found = _TEMPLATES.get(model)
-    if found is None:
-        fields = list(model._meta.concrete_fields)
-        fresh = [f for f in fields if f.has_default() and callable(f.default)]
-        found = _TEMPLATES[model] = (
-            {f.attname: f.get_default() for f in fields if f not in fresh},
-            fresh,
-        )
-    template, fresh = found
-    obj = model.__new__(model)
-    state = obj.__dict__
-    state.update(template)
-    for field in fresh:
-        state[field.attname] = field.get_default()
-    state.update(values)
-    obj._state = ModelState()
-    cache = obj._state.fields_cache
-    for name, value in related.items():
-        state[f"{name}_id"] = value.pk if value is not None else None
-        cache[name] = value
-    return obj
 
 
 def _target(policy: Policy, since: datetime, priority: str) -> datetime | None:
@@ -179,6 +148,25 @@ class _Prepared:
         return (message.channel_id, message.network_id)
 
 
+def checked_source(
+    *, force: Force, channel: Channel | None, account: Account | None, kind: str, text: str
+) -> Account | None:
+    """Check what every incoming message needs (a known kind, some text, a channel and account
+    of this force); return the account addressed (the channel's when none is given)."""
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown message kind {kind!r}; use one of {sorted(KINDS)}.")
+    if not (text or "").strip():
+        raise ValidationError("A message needs some text.")
+    if channel is not None:
+        if channel.force_id != force.pk:
+            raise ValidationError("That channel belongs to another force.")
+        if account is None:
+            account = channel.account
+    if account is not None and account.force_id != force.pk:
+        raise ValidationError("That account belongs to another force.")
+    return account
+
+
 def _prepare(
     *,
     force: Force,
@@ -199,17 +187,7 @@ def _prepare(
     """Validate and triage; build the (unsaved) message."""
     from beatdesk.inbox.triage import classify
 
-    if kind not in KINDS:
-        raise ValidationError(f"Unknown message kind {kind!r}; use one of {sorted(KINDS)}.")
-    if not (text or "").strip():
-        raise ValidationError("A message needs some text.")
-    if channel is not None:
-        if channel.force_id != force.pk:
-            raise ValidationError("That channel belongs to another force.")
-        if account is None:
-            account = channel.account
-    if account is not None and account.force_id != force.pk:
-        raise ValidationError("That account belongs to another force.")
+    account = checked_source(force=force, channel=channel, account=account, kind=kind, text=text)
     text = text[:MAX_TEXT]
     received_at = received_at or timezone.now()
     home_district_id = account_district_id(data, account)
@@ -220,7 +198,7 @@ def _prepare(
     result = classify(text, context)
     priority = "urgent" if result.is_emergency else result.priority
     district_id = data.district_ids.get(result.district or "") or home_district_id
-    message = _row(
+    message = unsaved(
         Message,
         {
             "kind": kind,
@@ -244,7 +222,7 @@ def _prepare(
 
 
 def _new_conversation(message: Message, policy: Policy, post_id: int | None = None) -> Conversation:
-    return _row(
+    return unsaved(
         Conversation,
         {
             "force_id": message.force_id,

@@ -1,4 +1,13 @@
 """The inbox's background work. Replies go out through the publishing outbox, whose runner
-sends them; importing the payload builder here registers it when the app starts."""
+sends them; importing the payload builder here registers it when the app starts. Arrivals
+(a burst taken in at once, ``inbox.arrivals``) are triaged and stored here, most urgent first."""
 
 from beatdesk.inbox import outbox  # noqa: F401
+from beatdesk.inbox.arrivals import arrivals_drain
+from beatdesk.jobs.registry import job
+
+
+@job("inbox.arrivals")
+def drain_arrivals() -> int:
+    """Store the most urgent waiting arrivals; how many were stored."""
+    return len(arrivals_drain())

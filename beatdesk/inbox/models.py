@@ -449,3 +449,48 @@ class InboxApiKey(models.Model):
     @staticmethod
     def hash_key(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class Arrival(models.Model):
+    """A message received but not yet triaged and stored: the backlog of a burst.
+
+    ``inbox.arrivals.messages_receive`` writes these when a source hands over more than
+    ingestion can take at once; the worker's ``inbox.arrivals`` job drains them into the one
+    ingestion service, most urgent first (``urgency``: the cheap first reading of
+    ``triage.urgency``), and deletes each once its message is stored. A claim is a lease: rows
+    a crashed worker held are drained again when it runs out.
+    """
+
+    force = models.ForeignKey(
+        "forces.Force", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    channel = models.ForeignKey(
+        "forces.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    account = models.ForeignKey(
+        "forces.Account", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    network_id = models.CharField(max_length=200, blank=True)
+    in_reply_to = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=10)
+    # Untrusted text, as received.
+    text = models.TextField()
+    author_handle = models.CharField(max_length=200, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    sender_email = models.CharField(max_length=254, blank=True)
+    raw_html = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    urgency = models.FloatField()
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-urgency", "id"], name="inbox_arrival_next"),
+            models.Index(fields=["channel", "network_id"], name="inbox_arrival_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"arrival {self.pk} ({self.urgency:.2f})"

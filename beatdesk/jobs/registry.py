@@ -32,6 +32,10 @@ class Job:
 
 _JOBS: dict[str, Job] = {}
 _LAST_RUN: dict[str, float] = {}
+# Set by ``wake``: an idle worker in this process starts its next loop at once.
+_WOKEN = threading.Event()
+# How often an idle worker looks at its stop event while it waits to be woken.
+_STOP_CHECK_SECONDS = 0.1
 
 
 def job(name: str, *, every: float = 0.0) -> Callable[[Runner], Runner]:
@@ -74,6 +78,23 @@ def run_until_idle(*, max_loops: int = 100) -> int:
     return total
 
 
+def wake() -> None:
+    """New work is due now (arrivals to triage): an idle worker in this process stops waiting.
+    A worker in another process finds it on its next loop, within ``WORKER_POLL_SECONDS``."""
+    _WOKEN.set()
+
+
+def _idle(stop: threading.Event, seconds: float) -> None:
+    """Wait up to ``seconds``, less when woken or stopped."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and not _WOKEN.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        _WOKEN.wait(min(left, _STOP_CHECK_SECONDS))
+    _WOKEN.clear()
+
+
 def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
     """The worker: run due jobs until ``stop`` is set; idle for ``poll_seconds`` between loops."""
     from beatdesk.core.context import Origin, origin
@@ -84,6 +105,6 @@ def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
             close_old_connections()
             done = run_due(respect_intervals=True)
             if not done:
-                stop.wait(poll_seconds)
+                _idle(stop, poll_seconds)
     close_old_connections()
     logger.info("worker stopped")

@@ -5,6 +5,7 @@ that builds a force's context lives in ``context.py`` and imports its models laz
 """
 
 from .engine import classify
+from .model import urgency
 from .types import CATEGORIES, PRIORITIES, ForceRule, TriageContext, TriageResult
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "TriageContext",
     "TriageResult",
     "classify",
+    "urgency",
 ]

@@ -391,6 +391,36 @@ class Models:
         }
 
 
+def urgency(text: str) -> float:
+    """A cheap first reading of how likely ``text`` is an emergency, to order a backlog.
+
+    The emergency model's weights of the words and word pairs of the raw text (no masking of
+    idioms, no cue flags, no runs of characters), scaled as the model scales: about a
+    twentieth of ``classify``'s cost. It only orders messages waiting for triage (most likely
+    emergencies first); it never decides anything about a message, so a message it ranks low
+    is still fully triaged, only later. 0.0 when there is no model.
+    """
+    weights = _urgency_weights()
+    if not weights:
+        return 0.0
+    seq = URGENCY_TOKEN.findall(text.lower().replace("'", ""))
+    found = set(seq)
+    found.update(f"{a}_{b}" for a, b in itertools.pairwise(seq))
+    z = sum(map(weights.__getitem__, weights.keys() & found))
+    return z * _scale(len(found))
+
+
+URGENCY_TOKEN = re.compile(r"[a-z]+")
+
+
+@cache
+def _urgency_weights() -> dict[str, float]:
+    emergency = load().emergency
+    if emergency is None:
+        return {}
+    return {f: w for f, w in emergency.weights.items() if f[0] not in "#~@"}
+
+
 @cache
 def load(path: Path = MODEL_FILE) -> Models:
     if not path.exists():
