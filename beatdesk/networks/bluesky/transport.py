@@ -18,6 +18,7 @@ another); the PDS proxies ``app.bsky.*`` reads (notifications, posts, profiles) 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -497,15 +498,55 @@ class BlueskyTransport:
     # Listening --------------------------------------------------------------------------
 
     def fetch(self, *, cursor: str | None) -> FetchResult:
-        """Mentions, replies and quotes newer than ``cursor`` (an ``indexedAt`` time), oldest first.
+        """Mentions, replies and quotes newer than ``cursor``, oldest first.
+
+        Notifications are listed newest first, a page at a time, back to the newest one already
+        read (its ``indexedAt``: the AppView stamps each notification when it indexes it, so
+        nothing new can carry an older time). A poll reads at most ``MAX_NOTIFICATION_PAGES``;
+        when more are waiting (a busy moment, or a backlog after an outage), the place it
+        stopped is kept as a *gap* (the list's own page cursor, and the time to read back to)
+        and the next polls read on from there, after the newest: nothing is skipped. The
+        cursor is the newest time read, or, while gaps remain, a JSON object
+        ``{"newest": ..., "gaps": [[page, until], ...]}``.
 
         A reply that also mentions the account arrives as a single ``mention`` notification, so
         the kind is read from the post itself: a post that answers another is a reply.
         """
+        newest, gaps = _read_cursor(cursor)
         found: dict[str, IncomingMessage] = {}
-        newest = cursor
-        page: str | None = None
-        for _ in range(MAX_NOTIFICATION_PAGES):
+        budget = [MAX_NOTIFICATION_PAGES]
+        top_newest, top_gap = self._read_back(None, newest, found, budget)
+        remaining = []
+        for page, until in gaps:
+            if budget[0] <= 0:
+                remaining.append([page, until])
+                continue
+            _, gap = self._read_back(page, until, found, budget)
+            if gap is not None:
+                remaining.append(gap)
+        if top_gap is not None:
+            remaining.insert(0, top_gap)
+            logger.warning(
+                "bluesky channel %s: more notifications than %s pages in one poll; the rest "
+                "are read by the next polls",
+                self.channel.pk,
+                MAX_NOTIFICATION_PAGES,
+            )
+        messages = sorted(
+            found.values(), key=lambda m: m.created_at or datetime.min.replace(tzinfo=UTC)
+        )
+        return FetchResult(messages=messages, cursor=_write_cursor(top_newest, remaining))
+
+    def _read_back(
+        self, page: str | None, until: str | None, found: dict, budget: list[int]
+    ) -> tuple[str | None, list | None]:
+        """Read notifications from ``page`` (None: the newest) back to ``until`` (an
+        ``indexedAt``; None on a channel's first poll: as far as the budget goes), spending
+        ``budget`` pages, into ``found``. Returns the newest time read (or ``until``) and the
+        gap left, ``[page, until]``, when the budget ran out before ``until``."""
+        newest = until
+        while budget[0] > 0:
+            budget[0] -= 1
             response = self._call(
                 lambda c, page=page: c.app.bsky.notification.list_notifications(
                     models.AppBskyNotificationListNotifications.Params(
@@ -513,25 +554,18 @@ class BlueskyTransport:
                     )
                 )
             )
-            reached_cursor = False
             for notification in response.notifications:
-                # The cursor is the newest indexedAt already read; the AppView stamps each
-                # notification when it indexes it, so nothing new can carry an older time.
-                if cursor and notification.indexed_at <= cursor:
-                    reached_cursor = True
-                    break
+                if until and notification.indexed_at <= until:
+                    return newest, None
                 if newest is None or notification.indexed_at > newest:
                     newest = notification.indexed_at
                 if notification.reason not in INCOMING_REASONS or notification.uri in found:
                     continue
                 found[notification.uri] = self._incoming(notification)
-            if reached_cursor or not response.cursor:
-                break
+            if not response.cursor:
+                return newest, None
             page = response.cursor
-        messages = sorted(
-            found.values(), key=lambda m: m.created_at or datetime.min.replace(tzinfo=UTC)
-        )
-        return FetchResult(messages=messages, cursor=newest)
+        return newest, ([page, until] if until else None)
 
     def _incoming(self, notification) -> IncomingMessage:
         record = notification.record
@@ -592,3 +626,21 @@ def verify_login(
         "handle": session.handle,
         "session": session.encode(),
     }
+
+
+def _read_cursor(cursor: str | None) -> tuple[str | None, list[list[str]]]:
+    """The newest time read and the gaps left to read (see ``BlueskyTransport.fetch``)."""
+    if not cursor or not cursor.startswith("{"):
+        return cursor, []
+    try:
+        state = json.loads(cursor)
+        gaps = [[str(page), str(until)] for page, until in state.get("gaps", [])]
+        return state.get("newest"), gaps
+    except (ValueError, TypeError, AttributeError):
+        return None, []
+
+
+def _write_cursor(newest: str | None, gaps: list[list[str]]) -> str | None:
+    if not gaps:
+        return newest
+    return json.dumps({"newest": newest, "gaps": gaps}, separators=(",", ":"))

@@ -41,6 +41,10 @@ DEFAULT_MAX_CHARACTERS = 500
 # Assumed until the server tells us its version at connection time (kept in channel.config).
 DEFAULT_SERVER_VERSION = "4.3.0"
 REQUEST_TIMEOUT = 20.0
+# Mentions are read in pages of this size; a poll with a cursor reads at most this many pages and
+# the next poll carries on from where it stopped.
+NOTIFICATION_PAGE_SIZE = 40
+MAX_NOTIFICATION_PAGES = 10
 T = TypeVar("T")
 
 # Failures where the request certainly did not reach the server: safe to send again.
@@ -212,10 +216,39 @@ class MastodonTransport:
             network_id=str(found[0]["id"]), url=found[0].get("url") or "", part_ids=ids
         )
 
+    def _mentions_after(self, cursor: str) -> list[dict]:
+        """Every mention notification after ``cursor``, paging forward with ``min_id``.
+
+        Not ``since_id``: Mastodon answers ``since_id`` with the *newest* page newer than the id,
+        so when more than a page waits (a busy moment, a backlog after an outage) the older ones
+        are skipped for good once the cursor moves past them. ``min_id`` returns the page
+        *immediately* after the id, so each page starts where the last one ended. At most
+        ``MAX_NOTIFICATION_PAGES`` pages are read per poll; the rest wait for the next poll.
+        """
+        notes: list[dict] = []
+        after = cursor
+        for _ in range(MAX_NOTIFICATION_PAGES):
+            page = self._call(
+                self.client.notifications,
+                types=["mention"],
+                min_id=after,
+                limit=NOTIFICATION_PAGE_SIZE,
+            )
+            notes.extend(page)
+            highest = max((int(n["id"]) for n in page), default=int(after))
+            if len(page) < NOTIFICATION_PAGE_SIZE or highest <= int(after):
+                break
+            after = str(highest)
+        return notes
+
     def fetch(self, *, cursor: str | None) -> FetchResult:
-        notifications = self._call(
-            self.client.notifications, types=["mention"], since_id=cursor, limit=40
-        )
+        if cursor is None:
+            # A newly connected channel starts from the newest page, not the account's history.
+            notifications = self._call(
+                self.client.notifications, types=["mention"], limit=NOTIFICATION_PAGE_SIZE
+            )
+        else:
+            notifications = self._mentions_after(cursor)
         messages: list[IncomingMessage] = []
         newest = cursor
         for note in sorted(notifications, key=lambda n: int(n["id"])):

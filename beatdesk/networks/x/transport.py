@@ -8,6 +8,8 @@ reconciled (found among the account's recent posts) rather than failed or resent
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -36,6 +38,10 @@ API = "https://api.twitter.com"
 TIMEOUT = (5, 20)
 URL_RE = re.compile(r"https?://\S+")
 T = TypeVar("T")
+# Pages of (up to) 100 mentions read per poll; X serves the most recent 800 mentions at most.
+MAX_MENTION_PAGES = 8
+
+logger = logging.getLogger("beatdesk.networks")
 
 
 def _comparable(text: str) -> str:
@@ -178,43 +184,98 @@ class XTransport:
         )
 
     def fetch(self, *, cursor: str | None) -> FetchResult:
-        mentions = self._call(
-            self.client.get_users_mentions,
-            self.user_id(),
-            since_id=cursor,
-            max_results=100,
-            expansions=["author_id", "referenced_tweets.id"],
-            tweet_fields=["created_at", "conversation_id", "referenced_tweets", "author_id"],
-            user_fields=["username", "name"],
-            user_auth=False,
-        )
-        users = {str(u.id): u for u in (mentions.includes or {}).get("users", [])}
-        messages: list[IncomingMessage] = []
-        newest = cursor
-        for tweet in sorted(mentions.data or [], key=lambda t: int(t.id)):
-            newest = str(tweet.id)
-            author = users.get(str(tweet.author_id))
-            parent = next(
-                (
-                    str(ref.id)
-                    for ref in (tweet.referenced_tweets or [])
-                    if ref.type == "replied_to"
-                ),
-                None,
+        """Mentions of the account since ``cursor``, oldest first.
+
+        X returns mentions newest first, a page (``max_results``) at a time, with
+        ``meta.next_token`` pointing at the next older page (down towards ``since_id``). A
+        poll follows those tokens up to ``MAX_MENTION_PAGES`` pages. The cursor is normally
+        the newest tweet id read. The first poll (no cursor) reads one page only.
+
+        When the page limit is reached and X still offers an older page, the mentions
+        between the old cursor and the oldest one read are a gap not read yet. Moving the
+        cursor to the newest id would lose them, and keeping the old cursor would make every
+        later poll read the same newest pages again without ever reaching the gap if the
+        backlog stays larger than the limit. So the cursor records the gap:
+        ``{"newest": N, "gap": [S, U]}`` (JSON), meaning everything up to N has been read
+        except the tweets with S < id < U. The next poll reads the gap first
+        (``since_id=S``, ``until_id=U``, paging as usual; what it cannot finish shrinks the
+        gap to above S and below the oldest id it read), then, once the gap is closed, new
+        mentions since N. A warning is logged whenever a poll leaves a gap. X itself only
+        serves the most recent 800 mentions, so a gap older than that cannot be read by
+        anyone.
+        """
+        tweets: dict[str, Any] = {}
+        users: dict[str, Any] = {}
+        newest, gap = _read_cursor(cursor)
+        if newest is None:
+            self._read_mentions(tweets, users, since_id=None, pages=1)
+            return FetchResult(
+                messages=_messages(tweets, users), cursor=max(tweets, key=int, default=None)
             )
-            messages.append(
-                IncomingMessage(
-                    network_id=str(tweet.id),
-                    text=tweet.text,
-                    author_handle=author.username if author else str(tweet.author_id),
-                    author_name=author.name if author else "",
-                    kind="reply" if parent else "mention",
-                    in_reply_to=parent,
-                    created_at=tweet.created_at,
-                    url=f"https://x.com/i/web/status/{tweet.id}",
-                )
+        budget = MAX_MENTION_PAGES
+        if gap is not None:
+            since, until = gap
+            used, unread = self._read_mentions(
+                tweets, users, since_id=since, until_id=until, pages=budget
             )
-        return FetchResult(messages=messages, cursor=newest)
+            budget -= used
+            gap = None if unread is None else (since, unread)
+        if gap is None and budget > 0:
+            before = set(tweets)
+            _, unread = self._read_mentions(tweets, users, since_id=newest, pages=budget)
+            read = [id_ for id_ in tweets if id_ not in before]
+            if read:
+                if unread is not None:
+                    gap = (newest, unread)
+                newest = max(read, key=int)
+        if gap is not None:
+            logger.warning(
+                "X mentions for user %s: more than %s pages in one poll; "
+                "mentions %s to %s are left for the next poll",
+                self.user_id(),
+                MAX_MENTION_PAGES,
+                gap[0],
+                gap[1],
+            )
+        return FetchResult(messages=_messages(tweets, users), cursor=_write_cursor(newest, gap))
+
+    def _read_mentions(
+        self,
+        tweets: dict[str, Any],
+        users: dict[str, Any],
+        *,
+        since_id: str | None,
+        until_id: str | None = None,
+        pages: int,
+    ) -> tuple[int, str | None]:
+        """Read up to ``pages`` pages of mentions between ``since_id`` and ``until_id`` into
+        ``tweets`` and ``users`` (by id). Returns the pages used and, when X still offered an
+        older page, the id below which nothing has been read (the oldest read, or
+        ``until_id``); None when everything was read."""
+        token = None
+        oldest = until_id
+        for used in range(1, pages + 1):
+            response = self._call(
+                self.client.get_users_mentions,
+                self.user_id(),
+                since_id=since_id,
+                until_id=until_id,
+                pagination_token=token,
+                max_results=100,
+                expansions=["author_id", "referenced_tweets.id"],
+                tweet_fields=["created_at", "conversation_id", "referenced_tweets", "author_id"],
+                user_fields=["username", "name"],
+                user_auth=False,
+            )
+            users.update({str(u.id): u for u in (response.includes or {}).get("users", [])})
+            for tweet in response.data or []:
+                tweets[str(tweet.id)] = tweet
+                if oldest is None or int(tweet.id) < int(oldest):
+                    oldest = str(tweet.id)
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                return used, None
+        return pages, oldest
 
     def profile(self) -> Profile:
         me = self._call(
@@ -228,6 +289,49 @@ class XTransport:
             url=f"https://x.com/{me.data.username}",
             avatar_url=getattr(me.data, "profile_image_url", "") or "",
         )
+
+
+def _messages(tweets: dict[str, Any], users: dict[str, Any]) -> list[IncomingMessage]:
+    messages: list[IncomingMessage] = []
+    for tweet in sorted(tweets.values(), key=lambda t: int(t.id)):
+        author = users.get(str(tweet.author_id))
+        parent = next(
+            (str(ref.id) for ref in (tweet.referenced_tweets or []) if ref.type == "replied_to"),
+            None,
+        )
+        messages.append(
+            IncomingMessage(
+                network_id=str(tweet.id),
+                text=tweet.text,
+                author_handle=author.username if author else str(tweet.author_id),
+                author_name=author.name if author else "",
+                kind="reply" if parent else "mention",
+                in_reply_to=parent,
+                created_at=tweet.created_at,
+                url=f"https://x.com/i/web/status/{tweet.id}",
+            )
+        )
+    return messages
+
+
+def _read_cursor(cursor: str | None) -> tuple[str | None, tuple[str, str] | None]:
+    """The newest id read and the gap left to read, if any (see ``XTransport.fetch``); an
+    unreadable cursor counts as none (a first poll) rather than stopping the channel."""
+    if not cursor or not cursor.startswith("{"):
+        return cursor or None, None
+    try:
+        state = json.loads(cursor)
+        gap = state.get("gap")
+        return str(state["newest"]), (str(gap[0]), str(gap[1])) if gap else None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        logger.warning("unreadable X cursor %r: reading as on a first poll", cursor)
+        return None, None
+
+
+def _write_cursor(newest: str, gap: tuple[str, str] | None) -> str:
+    if gap is None:
+        return newest
+    return json.dumps({"newest": newest, "gap": list(gap)}, separators=(",", ":"))
 
 
 def _message(exc: tweepy.HTTPException) -> str:

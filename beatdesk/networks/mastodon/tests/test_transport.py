@@ -3,6 +3,7 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -18,6 +19,7 @@ from beatdesk.networks.base import (
     RateLimited,
     TemporaryError,
 )
+from beatdesk.networks.mastodon import transport as mastodon_transport
 from beatdesk.networks.mastodon.transport import MastodonTransport, html_to_text
 from beatdesk.networks.tests import replay as exchanges
 
@@ -136,7 +138,9 @@ def test_delete_of_already_deleted_status_is_done(mock, transport):
 def test_fetch_mentions_since_cursor_keeps_html_for_sanitising(mock, transport):
     replay(mock, BASE, "notifications.json")
     result = transport.fetch(cursor="34975800")
-    assert mock.calls[0].request.url.count("since_id=34975800") == 1
+    assert len(mock.calls) == 1  # fewer than a page: nothing more waits
+    assert mock.calls[0].request.url.count("min_id=34975800") == 1
+    assert "since_id" not in mock.calls[0].request.url
     assert result.cursor == "34975861"
     direct, reply = result.messages
     assert direct.kind == "direct"
@@ -149,6 +153,74 @@ def test_fetch_mentions_since_cursor_keeps_html_for_sanitising(mock, transport):
     assert "javascript:" in reply.raw_html  # the raw HTML is kept only for the sanitiser
     assert "javascript" not in reply.text and "onclick" not in reply.text
     assert reply.text.startswith("@yorkpolice Is the A64 open again?")
+
+
+def query(call) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(call.request.url).query)
+
+
+def reports(result) -> list[int]:
+    return [int(m.text.split("Report ")[1].split()[0]) for m in result.messages]
+
+
+def test_fetch_pages_forward_with_min_id_so_a_backlog_is_not_lost(mock, transport):
+    # 42 mentions wait after the cursor: since_id would return only the newest 40.
+    replay(
+        mock,
+        BASE,
+        "notifications_backlog_page_1_of_40.json",
+        "notifications_backlog_page_2_of_2.json",
+    )
+    result = transport.fetch(cursor="34976000")
+    assert len(mock.calls) == 2
+    first, second = (query(call) for call in mock.calls)
+    assert first["min_id"] == ["34976000"] and first["limit"] == ["40"]
+    assert second["min_id"] == ["34976040"]  # the highest id of the first page
+    assert "since_id" not in first and "since_id" not in second
+    assert reports(result) == list(range(1, 43))  # every mention, oldest first
+    assert result.cursor == "34976042"
+    assert result.messages[0].author_handle == "bob@example.social"
+    assert result.messages[0].text == "@yorkpolice Report 1 from the backlog"
+
+
+def test_page_cap_stops_the_poll_and_the_next_poll_carries_on(mock, transport, monkeypatch):
+    monkeypatch.setattr(mastodon_transport, "MAX_NOTIFICATION_PAGES", 2)
+    replay(
+        mock,
+        BASE,
+        "notifications_backlog_page_1_of_40.json",
+        "notifications_backlog_page_2_of_40.json",
+        "notifications_backlog_page_3_of_2.json",
+    )
+    first_poll = transport.fetch(cursor="34976000")
+    assert len(mock.calls) == 2  # stopped at the cap though the second page was full
+    assert reports(first_poll) == list(range(1, 81))
+    assert first_poll.cursor == "34976080"
+    second_poll = transport.fetch(cursor=first_poll.cursor)
+    assert len(mock.calls) == 3
+    assert query(mock.calls[2])["min_id"] == ["34976080"]
+    assert reports(second_poll) == [81, 82]
+    assert second_poll.cursor == "34976082"
+
+
+def test_first_poll_reads_only_the_newest_page_then_continues_with_min_id(mock, transport):
+    replay(
+        mock,
+        BASE,
+        "notifications_backlog_page_1_of_40.json",
+        "notifications_backlog_page_2_of_2.json",
+    )
+    first_poll = transport.fetch(cursor=None)
+    assert len(mock.calls) == 1  # a full page, but no paging without a cursor
+    params = query(mock.calls[0])
+    assert params["limit"] == ["40"]
+    assert not {"min_id", "since_id", "max_id"} & params.keys()
+    assert reports(first_poll) == list(range(1, 41))
+    assert first_poll.cursor == "34976040"
+    second_poll = transport.fetch(cursor=first_poll.cursor)
+    assert query(mock.calls[1])["min_id"] == ["34976040"]
+    assert reports(second_poll) == [41, 42]
+    assert second_poll.cursor == "34976042"
 
 
 def test_reconcile_finds_a_post_that_arrived(mock, transport):

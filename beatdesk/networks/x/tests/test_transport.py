@@ -1,7 +1,9 @@
 import json
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -18,6 +20,7 @@ from beatdesk.networks.base import (
     TemporaryError,
 )
 from beatdesk.networks.tests import replay as exchanges
+from beatdesk.networks.x import transport as x_transport
 from beatdesk.networks.x.transport import XTransport
 
 API = "https://api.twitter.com"
@@ -143,6 +146,78 @@ def test_fetch_mentions_threads_replies_and_moves_cursor(mock, transport):
     assert reply.kind == "reply" and reply.in_reply_to == "1861000000000000001"
     assert reply.author_name == "Alice <b>"
     assert result.cursor == "1861000000000000101"
+
+
+def _query(call):
+    return {key: values[0] for key, values in parse_qs(urlsplit(call.request.url).query).items()}
+
+
+def test_fetch_follows_next_token_to_older_mentions(mock, transport):
+    replay(mock, API, "mentions_two_pages.json")
+    result = transport.fetch(cursor="1861000000000000050")
+    first, second = (_query(call) for call in mock.calls)
+    assert "pagination_token" not in first
+    assert first["since_id"] == "1861000000000000050"
+    assert second["pagination_token"] == "7140dibdnow9c7btw3z2vwioek0gr6w0b4ghxwuzbuwv"
+    assert second["since_id"] == "1861000000000000050"
+    assert [m.network_id for m in result.messages] == [
+        "1861000000000000201",
+        "1861000000000000202",
+        "1861000000000000203",
+        "1861000000000000204",
+    ]
+    by_id = {m.network_id: m for m in result.messages}
+    assert by_id["1861000000000000201"].author_name == "Frank"  # from the second page
+    assert by_id["1861000000000000202"].author_handle == "erin_clifton"
+    assert by_id["1861000000000000202"].in_reply_to == "1861000000000000001"
+    assert by_id["1861000000000000204"].author_name == "Carol Hughes"  # from the first page
+    assert result.cursor == "1861000000000000204"
+
+
+def test_page_cap_leaves_the_unread_gap_for_the_next_poll(mock, transport, monkeypatch, caplog):
+    monkeypatch.setattr(x_transport, "MAX_MENTION_PAGES", 2)
+    replay(mock, API, "mentions_page_cap.json")
+    with caplog.at_level(logging.WARNING, logger="beatdesk.networks"):
+        first = transport.fetch(cursor="1861000000000000050")
+    assert [m.network_id for m in first.messages] == [
+        "1861000000000000301",
+        "1861000000000000302",
+        "1861000000000000303",
+        "1861000000000000304",
+    ]
+    assert any(
+        r.name == "beatdesk.networks" and r.levelno == logging.WARNING for r in caplog.records
+    )
+    # Whatever lies between the old cursor and the oldest mention read is still to be read.
+    assert first.cursor != "1861000000000000304"
+
+    # The next poll reads that gap (1861000000000000300 was in it), then what is newer.
+    replay(mock, API, "mentions_gap_then_new.json")
+    second = transport.fetch(cursor=first.cursor)
+    gap, newer = (_query(call) for call in mock.calls[2:])
+    assert gap["since_id"] == "1861000000000000050"
+    assert gap["until_id"] == "1861000000000000301"
+    assert newer["since_id"] == "1861000000000000304"
+    assert "until_id" not in newer
+    assert [m.network_id for m in second.messages] == ["1861000000000000300"]
+    assert second.messages[0].author_handle == "dave_yk"
+    assert second.cursor == "1861000000000000304"
+
+
+def test_an_unfinished_gap_shrinks_and_waits_before_newer_mentions(mock, transport, monkeypatch):
+    monkeypatch.setattr(x_transport, "MAX_MENTION_PAGES", 1)
+    replay(mock, API, "mentions_gap_unfinished.json")
+    cursor = json.dumps(
+        {"newest": "1861000000000000400", "gap": ["1861000000000000050", "1861000000000000303"]}
+    )
+    result = transport.fetch(cursor=cursor)
+    (only,) = mock.calls  # nothing newer is read while the gap is open
+    assert _query(only)["until_id"] == "1861000000000000303"
+    assert [m.network_id for m in result.messages] == ["1861000000000000301", "1861000000000000302"]
+    assert json.loads(result.cursor) == {
+        "newest": "1861000000000000400",
+        "gap": ["1861000000000000050", "1861000000000000301"],
+    }
 
 
 def test_user_id_is_read_once_when_unknown(mock):
