@@ -116,7 +116,8 @@ def _waiting(now: datetime) -> Q:
 
 def _claim_sql(where: str, limit: bool) -> str:
     """One statement that wins waiting arrivals (the most urgent, or those ``where`` picks) and
-    returns what threading needs. On PostgreSQL rows another worker is claiming are skipped."""
+    returns their rows (``COLUMNS``). On PostgreSQL rows another worker is claiming are
+    skipped."""
     table = Arrival._meta.db_table
     waiting = "(claimed_until IS NULL OR claimed_until < %s)"
     lock = (
