@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
 
 logger = logging.getLogger("beatdesk.jobs")
 
@@ -36,6 +36,8 @@ _LAST_RUN: dict[str, float] = {}
 _WOKEN = threading.Event()
 # How often an idle worker looks at its stop event while it waits to be woken.
 _STOP_CHECK_SECONDS = 0.1
+# On PostgreSQL, ``wake`` notifies this channel and idle workers listen on it.
+NOTIFY_CHANNEL = "beatdesk_jobs"
 
 
 def job(name: str, *, every: float = 0.0) -> Callable[[Runner], Runner]:
@@ -79,19 +81,73 @@ def run_until_idle(*, max_loops: int = 100) -> int:
 
 
 def wake() -> None:
-    """New work is due now (arrivals to triage): an idle worker in this process stops waiting.
-    A worker in another process finds it on its next loop, within ``WORKER_POLL_SECONDS``."""
+    """New work is due now (arrivals to triage): an idle worker starts its next loop at once.
+
+    In this process directly; on PostgreSQL also in every other process, by ``NOTIFY`` on
+    ``NOTIFY_CHANNEL`` (a worker's idle wait listens on it). Call it once the work is
+    committed (``transaction.on_commit``), so the worker it wakes finds it."""
     _WOKEN.set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
-def _idle(stop: threading.Event, seconds: float) -> None:
-    """Wait up to ``seconds``, less when woken or stopped."""
+class _Listener:
+    """On PostgreSQL, a connection of the worker's own that ``LISTEN``s for ``wake`` from any
+    process. Any failure closes it; the worker then waits by the clock alone and opens a new
+    one on its next idle wait."""
+
+    def __init__(self) -> None:
+        self._wrapper = None
+
+    def _open(self):
+        if self._wrapper is None:
+            wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
+            wrapper.ensure_connection()
+            wrapper.set_autocommit(True)
+            wrapper.connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            self._wrapper = wrapper
+        return self._wrapper.connection
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a notification; whether one came."""
+        try:
+            raw = self._open()
+            if not any(True for _ in raw.notifies(timeout=seconds, stop_after=1)):
+                return False
+            # One loop does the work of every wake sent meanwhile: take them all.
+            for _ in raw.notifies(timeout=0):
+                pass
+            return True
+        except Exception:
+            logger.warning("listening for new work failed; waiting by the clock", exc_info=True)
+            self.close()
+            time.sleep(seconds)
+            return False
+
+    def close(self) -> None:
+        wrapper, self._wrapper = self._wrapper, None
+        if wrapper is not None:
+            try:
+                wrapper.close()
+            except Exception:
+                logger.debug("closing the listening connection failed", exc_info=True)
+
+
+def _idle(stop: threading.Event, seconds: float, listener: _Listener | None = None) -> None:
+    """Wait up to ``seconds``, less when woken (in this process, or by a notification the
+    ``listener`` hears) or stopped."""
     deadline = time.monotonic() + seconds
     while not stop.is_set() and not _WOKEN.is_set():
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        _WOKEN.wait(min(left, _STOP_CHECK_SECONDS))
+        step = min(left, _STOP_CHECK_SECONDS)
+        if listener is not None:
+            if listener.wait(step):
+                break
+        else:
+            _WOKEN.wait(step)
     _WOKEN.clear()
 
 
@@ -100,11 +156,14 @@ def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
     from beatdesk.core.context import Origin, origin
 
     logger.info("worker started with jobs: %s", ", ".join(sorted(_JOBS)) or "(none)")
+    listener = _Listener() if connection.vendor == "postgresql" else None
     with origin(Origin(channel="worker")):
         while not stop.is_set():
             close_old_connections()
             done = run_due(respect_intervals=True)
             if not done:
-                _idle(stop, poll_seconds)
+                _idle(stop, poll_seconds, listener)
+    if listener is not None:
+        listener.close()
     close_old_connections()
     logger.info("worker stopped")

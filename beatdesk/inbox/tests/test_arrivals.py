@@ -14,7 +14,6 @@ from beatdesk.inbox.arrivals import arrivals_drain, arrivals_waiting, messages_r
 from beatdesk.inbox.models import Arrival, Conversation, Message
 from beatdesk.inbox.services import api_key_create
 from beatdesk.inbox.triage import urgency
-from beatdesk.jobs import registry
 from beatdesk.jobs.registry import run_until_idle
 
 pytestmark = pytest.mark.django_db
@@ -266,21 +265,3 @@ def test_the_api_refuses_a_bad_batch_before_taking_any_in(client, force):
     assert response.status_code == 400
     assert response.json()["errors"][0]["index"] == 1
     assert arrivals_waiting() == 0
-
-
-def test_an_idle_worker_starts_at_once_when_woken():
-    stop = threading.Event()
-    waiter = threading.Thread(target=registry._idle, args=(stop, 60.0))
-    waiter.start()
-    registry.wake()
-    waiter.join(timeout=5)
-    assert not waiter.is_alive()
-
-
-def test_an_idle_worker_stops_when_told():
-    stop = threading.Event()
-    waiter = threading.Thread(target=registry._idle, args=(stop, 60.0))
-    waiter.start()
-    stop.set()
-    waiter.join(timeout=5)
-    assert not waiter.is_alive()

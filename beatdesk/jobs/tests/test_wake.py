@@ -1,0 +1,70 @@
+"""Waking an idle worker: at once in this process, and on PostgreSQL from any process."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from beatdesk.jobs import registry
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="NOTIFY and LISTEN are PostgreSQL's"
+)
+
+
+class _Deaf(threading.Event):
+    """This process's wake-up event, as another process sees it: never set from here."""
+
+    def set(self) -> None:
+        pass
+
+
+def idle_in_thread(*args) -> threading.Thread:
+    waiter = threading.Thread(target=registry._idle, args=args)
+    waiter.start()
+    return waiter
+
+
+@pytest.mark.django_db
+def test_an_idle_worker_starts_at_once_when_woken():
+    waiter = idle_in_thread(threading.Event(), 60.0)
+    registry.wake()
+    waiter.join(timeout=5)
+    assert not waiter.is_alive()
+
+
+def test_an_idle_worker_stops_when_told():
+    stop = threading.Event()
+    waiter = idle_in_thread(stop, 60.0)
+    stop.set()
+    waiter.join(timeout=5)
+    assert not waiter.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
+def test_a_wake_from_another_process_reaches_an_idle_worker(monkeypatch):
+    monkeypatch.setattr(registry, "_WOKEN", _Deaf())
+    listener = registry._Listener()
+    listener._open()  # listening before the wake is sent
+    try:
+        waiter = idle_in_thread(threading.Event(), 60.0, listener)
+        registry.wake()
+        waiter.join(timeout=10)
+        assert not waiter.is_alive()
+    finally:
+        listener.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
+def test_a_listening_worker_waits_its_time_when_nobody_wakes_it(monkeypatch):
+    monkeypatch.setattr(registry, "_WOKEN", _Deaf())
+    listener = registry._Listener()
+    try:
+        assert listener.wait(0.2) is False
+        registry.wake()
+        assert listener.wait(5) is True
+        assert listener.wait(0.2) is False
+    finally:
+        listener.close()
