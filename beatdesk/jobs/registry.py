@@ -38,6 +38,8 @@ _WOKEN = threading.Event()
 _STOP_CHECK_SECONDS = 0.1
 # On PostgreSQL, ``wake`` notifies this channel and idle workers listen on it.
 NOTIFY_CHANNEL = "beatdesk_jobs"
+# After listening failed, how long an idle worker waits by the clock before it listens again.
+LISTEN_RETRY_SECONDS = 30.0
 
 
 def job(name: str, *, every: float = 0.0) -> Callable[[Runner], Runner]:
@@ -94,11 +96,13 @@ def wake() -> None:
 
 class _Listener:
     """On PostgreSQL, a connection of the worker's own that ``LISTEN``s for ``wake`` from any
-    process. Any failure closes it; the worker then waits by the clock alone and opens a new
-    one on its next idle wait."""
+    process. Any failure closes it; the worker then waits by the clock alone for
+    ``LISTEN_RETRY_SECONDS`` before it opens a new one (a database that is down is not asked
+    ten times a second)."""
 
     def __init__(self) -> None:
         self._wrapper = None
+        self._retry_at = 0.0
 
     def _open(self):
         if self._wrapper is None:
@@ -111,6 +115,9 @@ class _Listener:
 
     def wait(self, seconds: float) -> bool:
         """Wait up to ``seconds`` for a notification; whether one came."""
+        if self._wrapper is None and time.monotonic() < self._retry_at:
+            time.sleep(seconds)
+            return False
         try:
             raw = self._open()
             if not any(True for _ in raw.notifies(timeout=seconds, stop_after=1)):
@@ -120,8 +127,13 @@ class _Listener:
                 pass
             return True
         except Exception:
-            logger.warning("listening for new work failed; waiting by the clock", exc_info=True)
+            logger.warning(
+                "listening for new work failed; waiting by the clock for %s s",
+                LISTEN_RETRY_SECONDS,
+                exc_info=True,
+            )
             self.close()
+            self._retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
             time.sleep(seconds)
             return False
 

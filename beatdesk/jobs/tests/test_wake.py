@@ -68,3 +68,20 @@ def test_a_listening_worker_waits_its_time_when_nobody_wakes_it(monkeypatch):
         assert listener.wait(0.2) is False
     finally:
         listener.close()
+
+
+def test_a_worker_that_cannot_listen_waits_by_the_clock_and_tries_again_later(monkeypatch):
+    listener = registry._Listener()
+    opened = []
+
+    def broken():
+        opened.append(1)
+        raise OSError("the database is down")
+
+    monkeypatch.setattr(listener, "_open", broken)
+    assert listener.wait(0.01) is False
+    assert listener.wait(0.01) is False
+    assert len(opened) == 1  # not asked again before LISTEN_RETRY_SECONDS
+    listener._retry_at = 0.0
+    assert listener.wait(0.01) is False
+    assert len(opened) == 2
