@@ -123,16 +123,58 @@ def workload(count: int, prefix: str, seed: int = 5) -> list[dict]:
     return items
 
 
-def worker(queue, results, barrier, hand_over_max: int) -> None:
-    import django
+class Source:
+    """What a process hands to the inbox: the bench force and its accounts' simulated
+    channels, and the queue of arrivals."""
 
-    django.setup()
-    from beatdesk.forces.models import Account, Force
+    def __init__(self, queue) -> None:
+        import django
+
+        django.setup()
+        from beatdesk.forces.models import Account, Force
+
+        self.queue = queue
+        self.force = Force.objects.select_related("policy").get(slug="north-yorkshire")
+        self.accounts = {a.slug: a for a in Account.objects.filter(force=self.force)}
+        self.channels = {s: a.channels.get(network="simulated") for s, a in self.accounts.items()}
+
+    def gather(self, chunk: list, limit: int) -> tuple[list, bool]:
+        """``chunk`` and whatever else has arrived, up to ``limit``; and whether the end of
+        the arrivals was reached."""
+        while len(chunk) < limit:
+            try:
+                more = self.queue.get_nowait()
+            except Empty:
+                break
+            if more is None:
+                return chunk, True
+            chunk += more
+        return chunk, False
+
+    def items(self, chunk: list, *, stamped: bool = False) -> list[dict]:
+        """The fields ingestion takes, for each (arrival, item) of ``chunk``; ``stamped``: with
+        the time of arrival as the time received."""
+        items = []
+        for arrival, item in chunk:
+            fields = {
+                "channel": self.channels[item["account"]],
+                "account": self.accounts[item["account"]],
+                "network_id": item["network_id"],
+                "text": item["text"],
+                "author_handle": item["author_handle"],
+                "kind": item["kind"],
+                "in_reply_to": item["in_reply_to"],
+            }
+            if stamped:
+                fields["received_at"] = datetime.fromtimestamp(arrival, UTC)
+            items.append(fields)
+        return items
+
+
+def worker(queue, results, barrier, hand_over_max: int) -> None:
+    source = Source(queue)
     from beatdesk.inbox.ingest import messages_ingest
 
-    force = Force.objects.select_related("policy").get(slug="north-yorkshire")
-    accounts = {a.slug: a for a in Account.objects.filter(force=force)}
-    channels = {slug: a.channels.get(network="simulated") for slug, a in accounts.items()}
     barrier.wait()
     cpu = time.process_time()
     done = []
@@ -142,34 +184,12 @@ def worker(queue, results, barrier, hand_over_max: int) -> None:
         if chunk is None:
             break
         # Everything that has arrived since the last hand-over, up to hand_over_max.
-        while len(chunk) < hand_over_max:
-            try:
-                more = queue.get_nowait()
-            except Empty:
-                break
-            if more is None:
-                finished = True
-                break
-            chunk += more
+        chunk, finished = source.gather(chunk, hand_over_max)
         # A connector or API client hands over what has arrived: wait for the last one.
         wait = chunk[-1][0] - time.time()
         if wait > 0:
             time.sleep(wait)
-        stored = messages_ingest(
-            force=force,
-            items=[
-                {
-                    "channel": channels[item["account"]],
-                    "account": accounts[item["account"]],
-                    "network_id": item["network_id"],
-                    "text": item["text"],
-                    "author_handle": item["author_handle"],
-                    "kind": item["kind"],
-                    "in_reply_to": item["in_reply_to"],
-                }
-                for _, item in chunk
-            ],
-        )
+        stored = messages_ingest(force=source.force, items=source.items(chunk))
         for (arrival, item), message in zip(chunk, stored, strict=True):
             # The commit of the transaction that stored (and flagged) it; none when the other
             # process stored a later copy of it first.
@@ -182,15 +202,9 @@ def worker(queue, results, barrier, hand_over_max: int) -> None:
 def queued_worker(queue, results, barrier, emergency_ids: frozenset) -> None:
     """Take in what is waiting (``messages_receive``); when nothing is, drain the most urgent
     arrivals into the inbox (``arrivals_drain``); stop when everything is in."""
-    import django
-
-    django.setup()
-    from beatdesk.forces.models import Account, Force
+    source = Source(queue)
     from beatdesk.inbox.arrivals import arrivals_drain, messages_receive
 
-    force = Force.objects.select_related("policy").get(slug="north-yorkshire")
-    accounts = {a.slug: a for a in Account.objects.filter(force=force)}
-    channels = {slug: a.channels.get(network="simulated") for slug, a in accounts.items()}
     barrier.wait()
     cpu = time.process_time()
     done = []
@@ -208,31 +222,8 @@ def queued_worker(queue, results, barrier, emergency_ids: frozenset) -> None:
                 continue
             if chunk is not nothing:
                 # Everything waiting, up to the API's largest batch, in one request.
-                while len(chunk) < HAND_OVER_MAX:
-                    try:
-                        more = queue.get_nowait()
-                    except Empty:
-                        break
-                    if more is None:
-                        finished = True
-                        break
-                    chunk += more
-                messages_receive(
-                    force=force,
-                    items=[
-                        {
-                            "channel": channels[item["account"]],
-                            "account": accounts[item["account"]],
-                            "network_id": item["network_id"],
-                            "text": item["text"],
-                            "author_handle": item["author_handle"],
-                            "kind": item["kind"],
-                            "in_reply_to": item["in_reply_to"],
-                            "received_at": datetime.fromtimestamp(arrival, UTC),
-                        }
-                        for arrival, item in chunk
-                    ],
-                )
+                chunk, finished = source.gather(chunk, HAND_OVER_MAX)
+                messages_receive(force=source.force, items=source.items(chunk, stamped=True))
                 taken_in = time.time()
                 continue
         stored = arrivals_drain()

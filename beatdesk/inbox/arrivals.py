@@ -24,7 +24,6 @@ stores it as an ``Arrival``, all in one insert. The worker's ``inbox.arrivals`` 
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
@@ -34,7 +33,7 @@ from django.utils.dateparse import parse_datetime
 
 from beatdesk.core.rows import insert_rows, unsaved
 from beatdesk.forces.models import Account, Channel, Force
-from beatdesk.inbox.ingest import MAX_TEXT, checked_source, messages_ingest
+from beatdesk.inbox.ingest import incoming, messages_ingest
 from beatdesk.inbox.models import Arrival, Message
 
 logger = logging.getLogger("beatdesk.inbox")
@@ -54,42 +53,17 @@ FIELDS = (
 COLUMNS = ("id", "force_id", "channel_id", "account_id", "received_at", *FIELDS)
 
 
-def _arrival(
-    force: Force,
-    *,
-    channel: Channel | None = None,
-    account: Account | None = None,
-    network_id: str | None,
-    text: str,
-    author_handle: str,
-    author_name: str = "",
-    kind: str = "mention",
-    in_reply_to: str | None = None,
-    received_at: datetime | None = None,
-    raw_html: str | None = None,
-    sender_email: str = "",
-) -> Arrival:
+def _arrival(force: Force, **fields) -> Arrival:
+    """A checked incoming message (``fields`` as ``ingest.incoming`` takes them), read for
+    urgency, unsaved."""
     from beatdesk.inbox.triage import urgency
 
-    account = checked_source(force=force, channel=channel, account=account, kind=kind, text=text)
-    text = text[:MAX_TEXT]
+    values = incoming(force=force, **fields)
+    related = {"force": force, "channel": values.pop("channel"), "account": values.pop("account")}
     return unsaved(
         Arrival,
-        {
-            "network_id": (network_id or "")[:200],
-            "in_reply_to": (in_reply_to or "")[:200],
-            "kind": kind,
-            "text": text,
-            "author_handle": (author_handle or "")[:200],
-            "author_name": (author_name or "")[:200],
-            "sender_email": (sender_email or "")[:254],
-            "raw_html": raw_html or "",
-            "received_at": received_at or timezone.now(),
-            "urgency": urgency(text),
-            "claim_token": "",
-            "claimed_until": None,
-        },
-        {"force": force, "channel": channel, "account": account},
+        {**values, "urgency": urgency(values["text"]), "claimed_until": None},
+        related,
     )
 
 
@@ -127,13 +101,13 @@ def _claim_sql(where: str, limit: bool) -> str:
     if limit:
         pick += " ORDER BY urgency DESC, id LIMIT %s"
     return (
-        f"UPDATE {table} SET claim_token = %s, claimed_until = %s "  # noqa: S608
+        f"UPDATE {table} SET claimed_until = %s "  # noqa: S608
         f"WHERE id IN ({pick}{lock}) AND {waiting} "
         f"RETURNING {', '.join(COLUMNS)}"
     )
 
 
-def _claim(token: str, now: datetime, limit: int) -> list[tuple]:
+def _claim(now: datetime, limit: int) -> list[tuple]:
     """Win up to ``limit`` of the most urgent waiting arrivals, and the waiting arrivals their
     replies answer (up a thread); their rows (``COLUMNS``).
 
@@ -143,7 +117,7 @@ def _claim(token: str, now: datetime, limit: int) -> list[tuple]:
     until = connection.ops.adapt_datetimefield_value(now + timedelta(seconds=LEASE_SECONDS))
     won: list[tuple] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_claim_sql("", limit=True), [token, until, at, limit, at])
+        cursor.execute(_claim_sql("", limit=True), [until, at, limit, at])
         rows = cursor.fetchall()
         for _ in range(MAX_THREAD_DEPTH):
             won += rows
@@ -156,9 +130,7 @@ def _claim(token: str, now: datetime, limit: int) -> list[tuple]:
                 f" AND channel_id IN ({', '.join(['%s'] * len(channels))})"
                 f" AND network_id IN ({', '.join(['%s'] * len(parents))})"
             )
-            cursor.execute(
-                _claim_sql(where, limit=False), [token, until, at, *channels, *parents, at]
-            )
+            cursor.execute(_claim_sql(where, limit=False), [until, at, *channels, *parents, at])
             # The two IN lists also admit pairs across keys; such a row is simply drained now.
             rows = cursor.fetchall()
     return won
@@ -189,7 +161,7 @@ def arrivals_drain(*, limit: int = DRAIN_BATCH) -> list[Message]:
     # A cheap read first: on SQLite the claim's transaction takes the one write lock.
     if not Arrival.objects.filter(_waiting(now)).exists():
         return []
-    rows = sorted(_claim(uuid.uuid4().hex, now, limit))
+    rows = sorted(_claim(now, limit))
     if not rows:
         return []
     forces = Force.objects.select_related("policy").in_bulk({row[1] for row in rows})
@@ -225,8 +197,3 @@ def _store(force: Force, group: list[tuple], channels: dict, accounts: dict) -> 
         return messages
     Arrival.objects.filter(pk__in=[row[0] for row in group]).delete()
     return messages
-
-
-def arrivals_waiting() -> int:
-    """How many arrivals wait to be triaged (claimed or not): the backlog."""
-    return Arrival.objects.count()

@@ -148,30 +148,9 @@ class _Prepared:
         return (message.channel_id, message.network_id)
 
 
-def checked_source(
-    *, force: Force, channel: Channel | None, account: Account | None, kind: str, text: str
-) -> Account | None:
-    """Check what every incoming message needs (a known kind, some text, a channel and account
-    of this force); return the account addressed (the channel's when none is given)."""
-    if kind not in KINDS:
-        raise ValidationError(f"Unknown message kind {kind!r}; use one of {sorted(KINDS)}.")
-    if not (text or "").strip():
-        raise ValidationError("A message needs some text.")
-    if channel is not None:
-        if channel.force_id != force.pk:
-            raise ValidationError("That channel belongs to another force.")
-        if account is None:
-            account = channel.account
-    if account is not None and account.force_id != force.pk:
-        raise ValidationError("That account belongs to another force.")
-    return account
-
-
-def _prepare(
+def incoming(
     *,
     force: Force,
-    data: ForceTriageData,
-    contexts: dict,
     channel: Channel | None = None,
     account: Account | None = None,
     network_id: str | None,
@@ -183,40 +162,63 @@ def _prepare(
     received_at: datetime | None = None,
     raw_html: str | None = None,
     sender_email: str = "",
-) -> _Prepared:
-    """Validate and triage; build the (unsaved) message."""
+) -> dict:
+    """Check what every incoming message needs (a known kind, some text, a channel and account
+    of this force) and return its values as stored: texts clipped to their columns, the
+    account addressed (the channel's when none is given), the time received (now when not
+    given). Ingestion and the arrivals (``inbox.arrivals``) both start here."""
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown message kind {kind!r}; use one of {sorted(KINDS)}.")
+    if not (text or "").strip():
+        raise ValidationError("A message needs some text.")
+    if channel is not None:
+        if channel.force_id != force.pk:
+            raise ValidationError("That channel belongs to another force.")
+        if account is None:
+            account = channel.account
+    if account is not None and account.force_id != force.pk:
+        raise ValidationError("That account belongs to another force.")
+    return {
+        "channel": channel,
+        "account": account,
+        "kind": kind,
+        "network_id": _clip(network_id, 200),
+        "in_reply_to": _clip(in_reply_to, 200),
+        "text": text[:MAX_TEXT],
+        "raw_html": raw_html or "",
+        "author_handle": _clip(author_handle, 200),
+        "author_name": _clip(author_name, 200),
+        "sender_email": _clip(sender_email, 254),
+        "received_at": received_at or timezone.now(),
+    }
+
+
+def _prepare(*, force: Force, data: ForceTriageData, contexts: dict, **fields) -> _Prepared:
+    """Validate and triage (``fields`` as ``incoming`` takes them); build the (unsaved)
+    message."""
     from beatdesk.inbox.triage import classify
 
-    account = checked_source(force=force, channel=channel, account=account, kind=kind, text=text)
-    text = text[:MAX_TEXT]
-    received_at = received_at or timezone.now()
-    home_district_id = account_district_id(data, account)
+    values = incoming(force=force, **fields)
+    related = {"force": force, "channel": values.pop("channel"), "account": values.pop("account")}
+    home_district_id = account_district_id(data, related["account"])
     # One triage context per home district for the whole batch.
     context = contexts.get(home_district_id)
     if context is None:
         context = contexts[home_district_id] = data.context(account_district_id=home_district_id)
-    result = classify(text, context)
+    result = classify(values["text"], context)
     priority = "urgent" if result.is_emergency else result.priority
     district_id = data.district_ids.get(result.district or "") or home_district_id
     message = unsaved(
         Message,
         {
-            "kind": kind,
-            "network_id": _clip(network_id, 200),
-            "in_reply_to": _clip(in_reply_to, 200),
-            "text": text,
-            "raw_html": raw_html or "",
-            "author_handle": _clip(author_handle, 200),
-            "author_name": _clip(author_name, 200),
-            "sender_email": _clip(sender_email, 254),
+            **values,
             "category": result.category,
             "priority": priority,
             "district_id": district_id,
             "reasons": list(result.reasons),
             "is_emergency": result.is_emergency,
-            "received_at": received_at,
         },
-        {"force": force, "channel": channel, "account": account},
+        related,
     )
     return _Prepared(message=message)
 

@@ -483,7 +483,6 @@ class Arrival(models.Model):
     raw_html = models.TextField(blank=True)
     received_at = models.DateTimeField()
     urgency = models.FloatField()
-    claim_token = models.CharField(max_length=32, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
