@@ -31,6 +31,8 @@ class Job:
 
 
 _JOBS: dict[str, Job] = {}
+# Run once when a worker starts, before its first loop (``warm_up``).
+_WARMERS: list[Callable[[], object]] = []
 _LAST_RUN: dict[str, float] = {}
 # Set by ``wake``: an idle worker in this process starts its next loop at once.
 _WOKEN = threading.Event()
@@ -48,6 +50,22 @@ def job(name: str, *, every: float = 0.0) -> Callable[[Runner], Runner]:
         return fn
 
     return register
+
+
+def warm_up(fn: Callable[[], object]) -> Callable[[], object]:
+    """Register ``fn`` to run when a worker starts: loading what a job's first run would
+    otherwise load while something waits on it (the triage model before the first emergency
+    after a restart). A warmer that fails is logged; the worker starts anyway."""
+    _WARMERS.append(fn)
+    return fn
+
+
+def _warm() -> None:
+    for fn in _WARMERS:
+        try:
+            fn()
+        except Exception:
+            logger.exception("warming up %s failed", getattr(fn, "__qualname__", fn))
 
 
 def registered_jobs() -> dict[str, Job]:
@@ -169,6 +187,7 @@ def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
 
     logger.info("worker started with jobs: %s", ", ".join(sorted(_JOBS)) or "(none)")
     listener = _Listener() if connection.vendor == "postgresql" else None
+    _warm()
     with origin(Origin(channel="worker")):
         while not stop.is_set():
             close_old_connections()

@@ -344,19 +344,19 @@ def _model_says(monkeypatch, probability: float) -> None:
 
 @pytest.mark.parametrize(
     ("probability", "named", "unnamed"),
-    [(0.3, False, False), (0.55, True, False), (0.9, True, True)],
+    [(0.3, False, False), (0.55, True, False), (0.95, True, True)],
 )
 def test_the_backstop_needs_more_certainty_when_no_danger_person_or_place_is_named(
     monkeypatch, probability, named, unnamed
 ):
-    assert engine.LEARNED_EMERGENCY < 0.55 < engine.LEARNED_EMERGENCY_UNNAMED < 0.9
+    assert engine.LEARNED_EMERGENCY < 0.55 < engine.LEARNED_EMERGENCY_UNNAMED < 0.95
     _model_says(monkeypatch, probability)
     # "the man" is a person the danger could happen to; the second names nobody and nothing.
     assert classify("the man from the corner shop is stood by our gate").is_emergency is named
     result = classify("they've come back with more of them")
     assert result.is_emergency is unnamed, result.reasons
     if unnamed:
-        assert result.reasons[0].startswith("emergency: learned from labelled messages (p=0.90)")
+        assert result.reasons[0].startswith("emergency: learned from labelled messages (p=0.95)")
 
 
 def test_a_past_cue_does_not_veto_the_backstop_but_the_writer_saying_all_is_well_does(monkeypatch):

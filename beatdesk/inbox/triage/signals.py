@@ -219,7 +219,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"can'?t move (?:his|her|my|their) (?:legs|arms|neck|body)|talking (?:nonsense|gibberish)|"
         r"(?:blood )?sugars?(?: is|'s| are| levels?)? (?:really |very |dangerously )?(?:low|high)|going (?:drowsy|floppy)|"
         r"keeps? (?:passing|blacking) out|(?:pushed|threw|thrown|kicked) (?:her|him|me|them|my \w+) down the (?:stairs|steps)|"
-        r"(?:chest|arm) (?:is )?(?:really )?(?:tight|hurts|hurting)|throat (?:is )?(?:swelling|closing)|lips (?:are |have gone )?blue|"
+        r"(?:chest|arm) (?:is )?(?:really )?(?:tight|hurts|hurting)|throat (?:is )?(?:swelling|closing)|lips (?:are |have )?(?:gone |going |turning )?blue|"
         r"(?:has|'s|have|'ve) (?:just )?had a (?:heart attack|stroke|seizure|fit)|grey and (?:sweaty|clammy)|"
         r"jaw (?:hurts|is hurting|aching)|(?:reaction|allergic|sting)\b.{0,40}\b(?:swelling|swollen|wheezing|can'?t breathe)|"
         r"frothing at the mouth|(?:kicked|punched|hit|stabbed) (?:me|her) in the (?:stomach|belly|bump)|heard (?:her|him) (?:fall|hit the floor))\b",
@@ -238,7 +238,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:\w+ )?(?:into|in) (?:a|the|his|their) (?:car|van|bushes|alley|house|woods|boot)\b|"
         r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b|"
         r"\b(?:fall|fell|fallen|jump|jumped|slip|slipped|gone|went) (?:off|from|over) (?:the|a) (?:pier|harbour wall|quay|jetty|boat|bridge|cliff|edge)\b|"
-        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) at "
+        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) (?:at|into|in) "
         r"(?:a |an |the |people|me|us|him|her|them|kids|cars|passing)|"
         r"\b(?:says?|saying|said|keeps saying) (?:i|we|you|she|he)(?:'ll| will)? (?:won'?t|not|never|will not) (?:see|live to see|make it (?:to|through)) "
         r"(?:the )?(?:morning|tomorrow|the night|christmas|the weekend)\b",
@@ -594,7 +594,7 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"(?:taken|took|taking|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
         rf"an |the |a |my |his |her |all (?:my|his|her) |a (?:full )?(?:packet|box|bottle|handful|lot) of )"
         rf"?(?:(?:my|his|her) )?(?:sleeping )?(?:tablets|pills|paracetamol|meds|medication|overdose|"
-        rf"packet|box of|bottle of pills)|overdos(?:e|ed|ing))\b",
+        rf"packet|box of|bottle of pills)|overdos(?:e|ed|ing)|done it (?:properly|for real|right) this time)\b",
         past="long",
     ),
     S(
@@ -699,7 +699,7 @@ MISSING = rx(
     rf"no idea where (?:he|she|they)|"
     rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
     rf"phone (?:is |'s )?(?:now |still |been )?(?:off|dead|switched off|turned off|going straight to voicemail)|should have been (?:home|back)|"
-    rf"(?:car|van|bike)(?: is|'s)? still (?:at|in|parked)|(?:hasn'?t|has not|not) been seen|(?:haven'?t|not) seen (?:her|him|them) (?:since|for)|"
+    rf"(?:car|van|bike)(?: is|'s)? still (?:at|in|on|parked)|(?:not|hasn'?t|has not|haven'?t) answered (?:since|for|all)|no answer (?:for )?(?:\d+|two|three|four|five|several) days|(?:hasn'?t|has not|not) been seen|(?:haven'?t|not) seen (?:her|him|them) (?:since|for)|"
     rf"(?:hasn'?t|has not|not) (?:collected|taken in|picked up) (?:her|his|their|the) (?:milk|post|papers?)|"
     rf"curtains (?:are |have been )?(?:still )?(?:shut|closed|drawn)|no answer at the door|(?:isn'?t|not) (?:answering|opening) the door|"
     rf"not (?:picking up|answering)(?: (?:his|her|their|the) (?:phone|door|calls))?|(?:just )?rings? out\b|pressed (?:his|her|their) (?:alarm|pendant|button))"
@@ -719,7 +719,8 @@ VULNERABLE = rx(
     r"(?:not|isn'?t) like (?:him|her|them)|out of character|never done this|worried sick|really worried|"
     r"so worried|desperate|frantic|really low|been (?:very |so |really )?low|"
     r"left (?:her|his|their) (?:purse|phone|wallet|keys|bag|medication|meds|coat|handbag)|struggling|mental health|self[- ]harm|"
-    r"not (?:himself|herself)|threatened to|older man|met online|curtains|"
+    r"not (?:himself|herself)|threatened to|older man|met online|curtains|(?:left|leaving|found) (?:a|her|his) note|"
+    r"warfarin|blood thinners|had a (?:fall|stroke|heart attack)|(?:for )?(?:\d+|two|three|four|five|several) days|"
     r"guns?|shotguns?|rifles?|firearms?|gun cabinet|funeral|bereaved|grieving)\b"
 )
 # Not people: pets, parcels and property go missing too.

@@ -85,3 +85,38 @@ def test_a_worker_that_cannot_listen_waits_by_the_clock_and_tries_again_later(mo
     listener._retry_at = 0.0
     assert listener.wait(0.01) is False
     assert len(opened) == 2
+
+
+@pytest.mark.django_db
+def test_a_worker_warms_up_before_its_first_loop_and_starts_even_if_warming_fails(
+    monkeypatch, caplog
+):
+    calls = []
+    stop = threading.Event()
+
+    def failing():
+        calls.append("failing")
+        raise RuntimeError("model file unreadable")
+
+    def run_due(**kwargs):
+        calls.append("loop")
+        stop.set()
+        return 0
+
+    monkeypatch.setattr(registry, "_WARMERS", [failing, lambda: calls.append("warm")])
+    monkeypatch.setattr(registry, "run_due", run_due)
+    registry.worker_loop(stop=stop, poll_seconds=0.01)
+    assert calls == ["failing", "warm", "loop"]
+    assert "warming up" in caplog.text and "model file unreadable" in caplog.text
+
+
+def test_the_worker_loads_triage_before_the_first_arrival_waits_on_it():
+    from beatdesk.inbox.jobs import load_triage
+    from beatdesk.inbox.triage import model
+
+    assert load_triage in registry._WARMERS
+    model.load.cache_clear()
+    model._urgency_weights.cache_clear()
+    load_triage()
+    assert model.load.cache_info().currsize == 1
+    assert model._urgency_weights.cache_info().currsize == 1
