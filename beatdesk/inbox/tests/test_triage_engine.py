@@ -463,6 +463,32 @@ def test_signals_from_the_later_batches_of_writing(monkeypatch, text, emergency)
     assert result.is_emergency is emergency, result.reasons
 
 
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("he's shaking and his lips are going blue, what do I do", True),
+        ("they're chucking bricks into the bus shelter with people sat in it", True),
+        ("my gran's phone just rings out, she's 88 and always picks up by now", True),
+        ("Uncle's not answered since Friday, car's still on the drive. He's on warfarin", True),
+        ("neighbour no answer 4 days, milk on the step", True),
+        ("Dad's gone out and left a note on the kitchen table, not like him", True),
+        ("my sister says she's done it properly this time and won't wake me again", True),
+        ("my parcel has been missing for 3 days, the tracking says delivered", False),
+    ],
+)
+def test_signals_from_the_eleventh_batch_of_writing(monkeypatch, text, emergency):
+    _model_says(monkeypatch, 0.001)
+    result = classify(text, NORTH_YORKSHIRE)
+    assert result.is_emergency is emergency, result.reasons
+
+
+def test_throwing_things_into_something_is_danger_but_throwing_them_in_it_is_not():
+    into = classify("lads throwing bottles into the crowd by the bandstand")
+    assert any("someone is in danger" in r for r in into.reasons), into.reasons
+    pond = classify("kids throwing stones in the pond by the bandstand")
+    assert not any("someone is in danger" in r for r in pond.reasons), pond.reasons
+
+
 def test_live_qa_is_not_a_sign_of_now():
     assert not sig.NOW.search(sig.normalise("Live Q&A question about speed cameras"))
     found = sig.NOW.search(sig.normalise("he's streaming it live from the car park"))

@@ -238,7 +238,7 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:\w+ )?(?:into|in) (?:a|the|his|their) (?:car|van|bushes|alley|house|woods|boot)\b|"
         r"\b(?:gone|went) under\b.{0,30}\b(?:not|hasn'?t|haven'?t) (?:come|came) (?:back )?up\b|"
         r"\b(?:fall|fell|fallen|jump|jumped|slip|slipped|gone|went) (?:off|from|over) (?:the|a) (?:pier|harbour wall|quay|jetty|boat|bridge|cliff|edge)\b|"
-        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) (?:at|into|in) "
+        r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) (?:at|into) "
         r"(?:a |an |the |people|me|us|him|her|them|kids|cars|passing)|"
         r"\b(?:says?|saying|said|keeps saying) (?:i|we|you|she|he)(?:'ll| will)? (?:won'?t|not|never|will not) (?:see|live to see|make it (?:to|through)) "
         r"(?:the )?(?:morning|tomorrow|the night|christmas|the weekend)\b",
