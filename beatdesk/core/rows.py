@@ -72,11 +72,19 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+def insert_rows(
+    model: type[models.Model], objects: Sequence[models.Model], *, keys: bool = True
+) -> None:
     """INSERT new ``objects`` of ``model`` (every concrete column, with ``auto_now``/
-    ``auto_now_add`` fields set to now) in one ``INSERT ... RETURNING``, and give each object
-    its primary key, as ``bulk_create`` does. The primary key is written when every object
-    already has one (``reserve_ids``), and left to the database otherwise."""
+    ``auto_now_add`` fields set to now) in one statement, and give each object its primary
+    key, as ``bulk_create`` does. The primary key is written when every object already has one
+    (``reserve_ids``), and left to the database otherwise. ``keys=False``: the caller does not
+    need the keys of new rows, and the objects may be left without them.
+
+    On PostgreSQL, rows whose keys are known or not needed go in by ``COPY``, the fastest way
+    in (the driver formats each row in C; an array a column is formatted element by element in
+    Python): a third of the client's time for a few hundred rows.
+    """
     if not objects:
         return
     now = timezone.now()
@@ -92,8 +100,14 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
     columns = _Columns(fields)
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
+    table = quote(model._meta.db_table)
     rows = [columns.values(obj) for obj in objects]
     pk = model._meta.pk
+    if connection.vendor == "postgresql" and (with_pk or not keys):
+        _copy(f"COPY {table} ({names}) FROM STDIN", rows)
+        if with_pk:
+            _saved(objects)
+        return
     if connection.vendor == "postgresql":
         # One array a column, as Django's bulk_create does on PostgreSQL: the statement stays
         # short and the same whatever the number of rows (the driver parses a long statement's
@@ -105,13 +119,29 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         source = "VALUES " + ", ".join([row] * len(objects))
         params = [value for values in rows for value in values]
-    table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) {source} RETURNING {quote(pk.column)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [found[0] for found in cursor.fetchall()]
     for obj, value in zip(objects, ids, strict=True):
         setattr(obj, pk.attname, value)
+    _saved(objects)
+
+
+def _copy(sql: str, rows: list[list]) -> None:
+    """Run a ``COPY ... FROM STDIN`` of ``rows`` (PostgreSQL), its errors raised as Django's
+    (an ``IntegrityError`` for a duplicate key, as from an INSERT)."""
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _saved(objects: Sequence[models.Model]) -> None:
+    for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
 

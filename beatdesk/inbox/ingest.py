@@ -519,10 +519,15 @@ def _store_batch(
         # the database hands out ids ahead (PostgreSQL), the messages' ids are taken first and
         # the conversations are inserted complete; otherwise they are updated once the
         # messages are in (on PostgreSQL that update would rewrite every index of the row).
+        # Rows whose ids are known go in by COPY (``insert_rows``).
         ids = reserve_ids(Message, len(messages)) if created else None
         if ids is not None:
             for message, pk in zip(messages, ids, strict=True):
                 message.pk = pk
+            for conversation, pk in zip(
+                created, reserve_ids(Conversation, len(created)), strict=True
+            ):
+                conversation.pk = pk
             newest = _newest(messages, conversations)
             for conversation in created:
                 conversation.last_message_id = newest[id(conversation)]

@@ -13,7 +13,7 @@ from beatdesk.inbox import arrivals as arrivals_module
 from beatdesk.inbox.arrivals import arrivals_drain, messages_receive
 from beatdesk.inbox.models import Arrival, Conversation, Message
 from beatdesk.inbox.services import api_key_create
-from beatdesk.inbox.triage import urgency
+from beatdesk.inbox.triage import dataset, urgency
 from beatdesk.jobs.registry import run_until_idle
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,17 @@ def items(account):
 def test_urgency_reads_an_emergency_as_more_urgent_than_ordinary_messages():
     assert all(urgency(EMERGENCY) > urgency(text) for text in ORDINARY)
     assert urgency("") == 0.0
+
+
+def test_urgency_puts_nearly_every_held_out_emergency_ahead_of_nearly_everything_else():
+    """The order of a backlog: 90 % of the held-out emergencies read as more urgent than 98 %
+    of the other held-out messages (hard negatives: alarming words, the past, jokes). Words
+    and word pairs alone leave 3.6 % of those ahead; the runs of characters, 0.8 %."""
+    held_out = dataset.held_out()
+    emergencies = sorted(urgency(e.text) for e in held_out if e.category == "emergency")
+    others = [urgency(e.text) for e in held_out if e.category != "emergency"]
+    tenth = emergencies[len(emergencies) // 10]
+    assert sum(score >= tenth for score in others) / len(others) < 0.02
 
 
 def test_received_messages_wait_as_arrivals_until_the_worker_stores_them(force, items):
@@ -261,3 +272,37 @@ def test_the_api_refuses_a_bad_batch_before_taking_any_in(client, force):
     assert response.status_code == 400
     assert response.json()["errors"][0]["index"] == 1
     assert Arrival.objects.count() == 0
+
+
+def test_a_channel_with_arrivals_waiting_cannot_be_deleted(force, items):
+    from django.db.models import ProtectedError
+
+    received = items(ORDINARY[:1])
+    messages_receive(force=force, items=received)
+    with pytest.raises(ProtectedError):
+        received[0]["channel"].delete()
+
+
+def test_an_arrival_whose_channel_went_behind_the_orms_back_is_still_stored(force, items):
+    """No constraint in the database keeps an arrival's channel: one gone without the ORM (here
+    an id that no channel has) is read as none, and the message is still stored under its
+    account."""
+    received = items([EMERGENCY])
+    messages_receive(force=force, items=received)
+    gone = received[0]["channel"].pk + 10_000
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Arrival._meta.db_table} SET channel_id = %s", [gone])
+    (message,) = arrivals_drain()
+    assert message.channel is None
+    assert message.account == received[0]["account"]
+    assert message.is_emergency
+    assert Arrival.objects.count() == 0
+
+
+def test_the_arrivals_of_a_force_deleted_behind_the_orms_back_are_dropped(force, items, caplog):
+    messages_receive(force=force, items=items(ORDINARY[:2]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Arrival._meta.db_table} SET force_id = %s", [force.pk + 10_000])
+    assert arrivals_drain() == []
+    assert Arrival.objects.count() == 0
+    assert "2 arrivals of a force that no longer exists are dropped" in caplog.text
