@@ -17,7 +17,7 @@ from beatdesk.core.dataprotection import (
     register_retention,
     register_subject_access,
 )
-from beatdesk.inbox.models import Message
+from beatdesk.inbox.models import Arrival, Message
 
 REMOVED = "[Removed under the force's retention policy]"
 
@@ -52,8 +52,23 @@ register_retention(
 )
 
 
+def _record(m, category: str) -> dict:
+    return {
+        "Received": f"{m.received_at:%d %b %Y %H:%M}",
+        "To": m.account.name if m.account_id else "",
+        "Network": m.channel.get_network_display() if m.channel_id else "Hub form",
+        "From": m.author_handle,
+        "Name given": m.author_name,
+        "Email given": m.sender_email,
+        "Message": m.text,
+        "Category": category,
+    }
+
+
 @register_subject_access("inbox")
 def messages_from(force, subject: Subject) -> Section | None:
+    """The person's messages in the inbox, and those received and still waiting to be triaged
+    (``Arrival``: seconds in a burst, longer while no worker runs)."""
     if not subject.handles and not subject.emails:
         return None
     who = Q()
@@ -66,19 +81,13 @@ def messages_from(force, subject: Subject) -> Section | None:
         .select_related("account", "channel")
         .order_by("received_at", "id")
     )
-    records = [
-        {
-            "Received": f"{m.received_at:%d %b %Y %H:%M}",
-            "To": m.account.name if m.account_id else "",
-            "Network": m.channel.get_network_display() if m.channel_id else "Hub form",
-            "From": m.author_handle,
-            "Name given": m.author_name,
-            "Email given": m.sender_email,
-            "Message": m.text,
-            "Category": getattr(m, "category", ""),
-        }
-        for m in messages
-    ]
+    waiting = (
+        Arrival.objects.filter(who, force=force)
+        .select_related("account", "channel")
+        .order_by("received_at", "id")
+    )
+    records = [_record(m, m.category) for m in messages]
+    records += [_record(a, "Received, not yet sorted into the inbox") for a in waiting]
     return Section(
         title="Messages you sent to the force",
         purpose="Kept so the force can answer you, measure its response times and, where a "

@@ -60,3 +60,31 @@ def test_subject_access_lists_one_persons_messages_in_one_force(force, other_for
         )
         if s.title == "Messages you sent to the force"
     )
+
+
+def test_subject_access_includes_messages_still_waiting_to_be_triaged(force, account):
+    from beatdesk.inbox.arrivals import messages_receive
+
+    york = account("york")
+    ingest(force, york, "Is the A64 open?", days_ago=1)
+    messages_receive(
+        force=force,
+        items=[
+            {
+                "account": york,
+                "network_id": None,
+                "text": "Still waiting",
+                "author_handle": "jo_public",
+            },
+            {"account": york, "network_id": None, "text": "Not mine", "author_handle": "someone"},
+        ],
+    )
+    (inbox,) = [
+        s
+        for s in subject_access_collect(force=force, subject=Subject.parse(handles=["jo_public"]))
+        if s.title == "Messages you sent to the force"
+    ]
+    assert [(r["Message"], r["Category"]) for r in inbox.records] == [
+        ("Is the A64 open?", "question"),
+        ("Still waiting", "Received, not yet sorted into the inbox"),
+    ]
