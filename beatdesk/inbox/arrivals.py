@@ -13,8 +13,8 @@ stores it as an ``Arrival``, all in one insert. The worker's ``inbox.arrivals`` 
 - A claim is a lease (``LEASE_SECONDS``) won by a conditional UPDATE (with ``SKIP LOCKED`` on
   PostgreSQL), so two workers never drain the same arrival, and the arrivals of a worker that
   died are drained again when its lease runs out. A network message (one with a network id) is
-  stored once however often it is drained; a message without one could be stored twice if a
-  worker dies between storing it and deleting its arrival.
+  stored once however often it is drained; any message's arrival is deleted in the
+  transaction that stores it, so a worker that dies never leaves a stored message waiting.
 - Threads stay whole: an arrival that answers another arrival still waiting (same channel, the
   other's network id) is claimed with it, and each batch goes to ingestion in arrival order.
 - A message that cannot be stored loses nothing: its arrival stays, the error is logged, and
@@ -189,9 +189,19 @@ def arrivals_drain(*, limit: int = DRAIN_BATCH) -> list[Message]:
 def _store(force: Force, group: list[tuple], channels: dict, accounts: dict) -> list[Message]:
     """One force's claimed arrivals into the inbox, deleting each stored one. When the batch
     fails, each arrival is tried on its own, so one bad message holds back only itself."""
+
+    deleted: set[int] = set()
+
+    def delete_stored(indexes: list[int]) -> None:
+        # In the transaction that stores them: a message is never stored with its arrival left.
+        Arrival.objects.filter(pk__in=[group[i][0] for i in indexes]).delete()
+        transaction.on_commit(lambda: deleted.update(indexes))
+
     try:
         messages = messages_ingest(
-            force=force, items=[_item(row, channels, accounts) for row in group]
+            force=force,
+            items=[_item(row, channels, accounts) for row in group],
+            also=delete_stored,
         )
     except Exception:
         if len(group) == 1:
@@ -205,5 +215,8 @@ def _store(force: Force, group: list[tuple], channels: dict, accounts: dict) -> 
         for row in group:
             messages += _store(force, [row], channels, accounts)
         return messages
-    Arrival.objects.filter(pk__in=[row[0] for row in group]).delete()
+    # The rest: duplicate deliveries of messages already stored.
+    rest = [row[0] for index, row in enumerate(group) if index not in deleted]
+    if rest:
+        Arrival.objects.filter(pk__in=rest).delete()
     return messages

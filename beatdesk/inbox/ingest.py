@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -390,10 +392,14 @@ def message_ingest(
     return messages_ingest(force=force, items=[item])[0]
 
 
-def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
+def messages_ingest(
+    *, force: Force, items: list[dict], also: Callable[[list[int]], None] | None = None
+) -> list[Message]:
     """Store many incoming messages (a network page, an API batch) once each, triaged, in their
     conversations; return them in order (a duplicate delivery returns the stored message, with
-    ``was_duplicate`` set).
+    ``was_duplicate`` set). ``also(indexes)`` runs inside each transaction that stores some of
+    them, with their indexes in ``items``: what it writes commits with them or not at all (the
+    arrivals delete their rows so).
 
     Everything is validated and classified first (a ValidationError stores nothing). Then the
     emergencies, with the messages of the batch they answer, are committed in their own
@@ -427,13 +433,14 @@ def messages_ingest(*, force: Force, items: list[dict]) -> list[Message]:
     in_sessions = _accounts_in_sessions(force, [prepared[i].message for i in todo])
     urgent = _emergencies_first(prepared, todo, first_of)
     if urgent:
-        _store(force, data, in_sessions, prepared, urgent, results)
+        _store(force, data, in_sessions, prepared, urgent, results, also)
         chosen = set(urgent)
         todo = [index for index in todo if index not in chosen]
     # The rest in transactions of at most STORE_CHUNK, so none holds SQLite's one write lock
     # (or a conversation's row lock) for long while another process has an emergency to commit.
     for start in range(0, len(todo), STORE_CHUNK):
-        _store(force, data, in_sessions, prepared, todo[start : start + STORE_CHUNK], results)
+        chunk = todo[start : start + STORE_CHUNK]
+        _store(force, data, in_sessions, prepared, chunk, results, also)
     for index, first in copies.items():
         duplicate = copy.copy(results[first])
         duplicate.was_duplicate = True
@@ -468,14 +475,16 @@ def _store(
     prepared: list[_Prepared],
     indexes: list[int],
     results: list[Message | None],
+    also: Callable[[list[int]], None] | None = None,
 ) -> None:
     """Store the messages at ``indexes`` in one transaction, into ``results``. When another
     process stored a copy of one of them meanwhile, that copy is the stored one and the rest
     are tried again."""
     for attempt in range(STORE_ATTEMPTS):
         batch = [prepared[i] for i in indexes]
+        within = partial(also, list(indexes)) if also is not None else None
         try:
-            messages = _store_batch(batch, force, data, in_sessions)
+            messages = _store_batch(batch, force, data, in_sessions, within)
         except (IntegrityError, OperationalError) as exc:
             # PostgreSQL: two batches inserting the same messages in different orders can each
             # wait for the other's uncommitted copy; one is stopped as a deadlock and tried again.
@@ -507,7 +516,11 @@ def _store(
 
 
 def _store_batch(
-    batch: list[_Prepared], force: Force, data: ForceTriageData, in_sessions: set[int]
+    batch: list[_Prepared],
+    force: Force,
+    data: ForceTriageData,
+    in_sessions: set[int],
+    within: Callable[[], None] | None = None,
 ) -> list[Message]:
     """Write messages (none stored yet, no two alike) and their conversations together."""
     policy = force.policy
@@ -553,6 +566,8 @@ def _store_batch(
             if message.is_emergency or message.district_id in data.round_robin_districts:
                 _after_store(message, conversation, policy, data)
         _qa_questions(messages, in_sessions)
+        if within is not None:
+            within()
         transaction.on_commit(lambda: _stamp_committed(messages))
     return messages
 

@@ -168,10 +168,10 @@ def test_a_claim_is_a_lease(force, items):
 def test_a_message_that_cannot_be_stored_holds_back_only_itself(force, items, monkeypatch):
     real = arrivals_module.messages_ingest
 
-    def failing(*, force, items):
+    def failing(*, force, items, also=None):
         if any(item["text"] == ORDINARY[3] for item in items):
             raise RuntimeError("disk full")
-        return real(force=force, items=items)
+        return real(force=force, items=items, also=also)
 
     monkeypatch.setattr(arrivals_module, "messages_ingest", failing)
     messages_receive(force=force, items=items(ORDINARY))
@@ -306,3 +306,36 @@ def test_the_arrivals_of_a_force_deleted_behind_the_orms_back_are_dropped(force,
     assert arrivals_drain() == []
     assert Arrival.objects.count() == 0
     assert "2 arrivals of a force that no longer exists are dropped" in caplog.text
+
+
+def test_a_stored_messages_arrival_goes_in_the_same_commit(force, items, monkeypatch):
+    """A worker that dies after a commit never leaves a stored message waiting to be stored
+    again: a message without a network id (the hub form's, an API feed's) would be stored
+    twice. Here the emergency's transaction commits and the next one fails: the emergency's
+    arrival is gone, the other's waits."""
+    from beatdesk.inbox import ingest
+
+    received = items([ORDINARY[0], EMERGENCY], network_id=None)
+    messages_receive(force=force, items=received)
+    real = ingest._store_batch
+    calls = {"n": 0}
+
+    class Killed(BaseException):
+        """The process ends here (what no ``except Exception`` catches)."""
+
+    def dies_second_time(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise Killed
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_store_batch", dies_second_time)
+    with pytest.raises(Killed):
+        arrivals_drain()
+    assert list(Message.objects.values_list("text", flat=True)) == [EMERGENCY]
+    assert list(Arrival.objects.values_list("text", flat=True)) == [ORDINARY[0]]
+    monkeypatch.setattr(ingest, "_store_batch", real)
+    Arrival.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert [m.text for m in arrivals_drain()] == [ORDINARY[0]]
+    assert Message.objects.count() == 2
+    assert Arrival.objects.count() == 0
