@@ -98,16 +98,45 @@ def insert_rows(
                 setattr(obj, field.attname, now)
         fields.append(field)
     columns = _Columns(fields)
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in fields)
-    table = quote(model._meta.db_table)
     rows = [columns.values(obj) for obj in objects]
-    pk = model._meta.pk
     if connection.vendor == "postgresql" and (with_pk or not keys):
-        _copy(f"COPY {table} ({names}) FROM STDIN", rows)
+        _copy(model, fields, rows)
         if with_pk:
             _saved(objects)
         return
+    pk = model._meta.pk
+    for obj, value in zip(objects, _insert(model, fields, rows, returning=True), strict=True):
+        setattr(obj, pk.attname, value)
+    _saved(objects)
+
+
+def insert_values(model: type[models.Model], names: Sequence[str], rows: Sequence[list]) -> None:
+    """INSERT new rows of ``model`` given as lists of values, in the order of the fields (by
+    attname) ``names``; the other columns take their database defaults. No model instances
+    are built and no keys come back: for rows nothing reads back at once (a queue's), where
+    building an instance a row cost a fifth of taking a message in. ``COPY`` on PostgreSQL."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    prepare = [(i, f) for i, f in enumerate(map(_preparer, fields)) if f is not None]
+    if prepare:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for index, function in prepare:
+                if row[index] is not None:
+                    row[index] = function(row[index])
+    if connection.vendor == "postgresql":
+        _copy(model, fields, rows)
+    else:
+        _insert(model, fields, rows, returning=False)
+
+
+def _insert(
+    model: type[models.Model], fields: list[models.Field], rows: Sequence[list], *, returning: bool
+) -> list:
+    """One INSERT of prepared ``rows``; the new rows' keys when ``returning``."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
     if connection.vendor == "postgresql":
         # One array a column, as Django's bulk_create does on PostgreSQL: the statement stays
         # short and the same whatever the number of rows (the driver parses a long statement's
@@ -117,20 +146,22 @@ def insert_rows(
         params = [list(column) for column in zip(*rows, strict=True)]
     else:
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        source = "VALUES " + ", ".join([row] * len(objects))
+        source = "VALUES " + ", ".join([row] * len(rows))
         params = [value for values in rows for value in values]
-    sql = f"INSERT INTO {table} ({names}) {source} RETURNING {quote(pk.column)}"
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) {source}"
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ids = [found[0] for found in cursor.fetchall()]
-    for obj, value in zip(objects, ids, strict=True):
-        setattr(obj, pk.attname, value)
-    _saved(objects)
+        return [found[0] for found in cursor.fetchall()] if returning else []
 
 
-def _copy(sql: str, rows: list[list]) -> None:
-    """Run a ``COPY ... FROM STDIN`` of ``rows`` (PostgreSQL), its errors raised as Django's
-    (an ``IntegrityError`` for a duplicate key, as from an INSERT)."""
+def _copy(model: type[models.Model], fields: list[models.Field], rows: Sequence[list]) -> None:
+    """``COPY`` prepared ``rows`` into ``model``'s table (PostgreSQL), its errors raised as
+    Django's (an ``IntegrityError`` for a duplicate key, as from an INSERT)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,

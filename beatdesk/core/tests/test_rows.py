@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from beatdesk.core.rows import insert_rows, reserve_ids, unsaved
+from beatdesk.core.rows import insert_rows, insert_values, reserve_ids, unsaved
 from beatdesk.inbox.models import Arrival
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,22 @@ def test_rows_with_known_keys_keep_them_and_a_duplicate_key_is_an_integrity_erro
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Arrival, again)
     assert Arrival.objects.count() == 2
+
+
+def test_values_go_in_without_model_instances(force):
+    when = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+    names = ("force_id", "text", "kind", "received_at", "urgency", "network_id", "in_reply_to",
+             "author_handle", "author_name", "sender_email", "raw_html")  # fmt: skip
+    insert_values(
+        Arrival, names, [[force.pk, AWKWARD, "mention", when, 1.5, "n-1", "", "jo", "", "", ""]]
+    )
+    insert_values(Arrival, names, [])
+    (stored,) = Arrival.objects.all()
+    assert (stored.text, stored.received_at, stored.urgency, stored.network_id) == (
+        AWKWARD,
+        when,
+        1.5,
+        "n-1",
+    )
+    # Columns not named take the database's default: NULL here.
+    assert stored.channel_id is None and stored.claimed_until is None
