@@ -59,12 +59,14 @@ COLUMNS = ("id", "force_id", "channel_id", "account_id", "received_at", *FIELDS)
 
 
 # The columns an arrival is written with (``_arrival`` gives its values in this order).
-WRITTEN = ("force_id", "channel_id", "account_id", "received_at", "urgency", *FIELDS)
+WRITTEN = (
+    "force_id", "channel_id", "account_id", "received_at", "urgency", "taken_in_at", *FIELDS,
+)  # fmt: skip
 
 
-def _arrival(force: Force, urgency: Callable[[str], float], fields: dict) -> list:
+def _arrival(force: Force, urgency: Callable[[str], float], now: datetime, fields: dict) -> list:
     """A checked incoming message (``fields`` as ``ingest.incoming`` takes them), read for
-    urgency: its values in the order of ``WRITTEN``."""
+    urgency and taken in ``now``: its values in the order of ``WRITTEN``."""
     values = incoming(force=force, **fields)
     channel, account = values["channel"], values["account"]
     return [
@@ -73,6 +75,7 @@ def _arrival(force: Force, urgency: Callable[[str], float], fields: dict) -> lis
         account.pk if account is not None else None,
         values["received_at"],
         urgency(values["text"]),
+        now,
         *map(values.__getitem__, FIELDS),
     ]
 
@@ -87,7 +90,8 @@ def messages_receive(*, force: Force, items: list[dict]) -> int:
     from beatdesk.inbox.triage import urgency
     from beatdesk.jobs.registry import wake
 
-    rows = [_arrival(force, urgency, fields) for fields in items]
+    now = timezone.now()
+    rows = [_arrival(force, urgency, now, fields) for fields in items]
     if not rows:
         return 0
     with transaction.atomic():

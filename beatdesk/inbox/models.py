@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import models
+from django.utils import timezone
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
@@ -489,6 +490,8 @@ class Arrival(models.Model):
     received_at = models.DateTimeField()
     urgency = models.FloatField()
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # When it was taken in: the desk warns when arrivals wait too long (no worker running).
+    taken_in_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from beatdesk.forces.models import Account, District, Force
 from beatdesk.inbox.models import (
+    Arrival,
     Conversation,
     ConversationView,
     DistrictInboxSettings,
@@ -251,6 +252,24 @@ def view_counts(*, officer: Officer) -> dict[str, int]:
         name: Count("pk", filter=view_filter(officer=officer, view=name, now=now)) for name in names
     }
     return conversations_visible_to(officer=officer).aggregate(**aggregates)
+
+
+# Messages taken in (``inbox.arrivals``) still waiting this long mean no worker is sorting them.
+ARRIVALS_STUCK_AFTER = timedelta(minutes=2)
+
+
+def arrivals_waiting_too_long(
+    *, force_id: int, now: datetime | None = None
+) -> tuple[int, datetime] | None:
+    """How many of a force's arrivals are waiting and since when, if the oldest was taken in
+    more than ``ARRIVALS_STUCK_AFTER`` ago; None otherwise. One look at the oldest by primary
+    key (ids grow as arrivals are taken in), and a count only when it is too old."""
+    now = now or timezone.now()
+    waiting = Arrival.objects.filter(force_id=force_id)
+    oldest = waiting.order_by("id").values_list("taken_in_at", flat=True).first()
+    if oldest is None or oldest > now - ARRIVALS_STUCK_AFTER:
+        return None
+    return waiting.count(), oldest
 
 
 def emergencies_open(*, officer: Officer) -> list[Conversation]:

@@ -88,15 +88,24 @@ def _live_context(request: HttpRequest, filters: dict[str, str]) -> dict:
         conversation.is_breaching = bool(conversation.target_at and conversation.target_at < now)
     counts = selectors.view_counts(officer=officer)
     query = {k: v for k, v in filters.items() if v and not (k == "view" and v == "all")}
+    stuck = selectors.arrivals_waiting_too_long(force_id=officer.force_id, now=now)
     return {
         "conversations": conversations,
         "counts": [(name, label, counts.get(name, 0)) for name, label in selectors.VIEWS],
         "filters": filters,
         "filter_query": urlencode(query),
-        "marker": selectors.latest_marker(officer=officer),
+        "marker": _marker(officer, stuck),
         "emergencies": selectors.emergencies_open(officer=officer),
+        "stuck": stuck,
         "now": now,
     }
+
+
+def _marker(officer, stuck: tuple | None) -> str:
+    """What the live region is refreshed on: the conversations' marker, and whether messages
+    taken in are waiting too long (so the warning comes and goes without a reload)."""
+    marker = selectors.latest_marker(officer=officer)
+    return f"{marker}.waiting" if stuck else marker
 
 
 @officer_required
@@ -116,7 +125,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @officer_required
 def poll(request: HttpRequest) -> HttpResponse:
     """204 when nothing is newer than ``since``; otherwise the refreshed live region."""
-    if selectors.latest_marker(officer=request.officer) == request.GET.get("since", ""):
+    stuck = selectors.arrivals_waiting_too_long(force_id=request.officer.force_id)
+    if _marker(request.officer, stuck) == request.GET.get("since", ""):
         return HttpResponse(status=204)
     return render(request, "inbox/_live.html", _live_context(request, _filters(request)))
 

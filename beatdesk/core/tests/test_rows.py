@@ -59,10 +59,9 @@ def test_rows_with_known_keys_keep_them_and_a_duplicate_key_is_an_integrity_erro
 def test_values_go_in_without_model_instances(force):
     when = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
     names = ("force_id", "text", "kind", "received_at", "urgency", "network_id", "in_reply_to",
-             "author_handle", "author_name", "sender_email", "raw_html")  # fmt: skip
-    insert_values(
-        Arrival, names, [[force.pk, AWKWARD, "mention", when, 1.5, "n-1", "", "jo", "", "", ""]]
-    )
+             "author_handle", "author_name", "sender_email", "raw_html", "taken_in_at")  # fmt: skip
+    row = [force.pk, AWKWARD, "mention", when, 1.5, "n-1", "", "jo", "", "", "", when]
+    insert_values(Arrival, names, [row])
     insert_values(Arrival, names, [])
     (stored,) = Arrival.objects.all()
     assert (stored.text, stored.received_at, stored.urgency, stored.network_id) == (

@@ -66,8 +66,9 @@ def test_the_poll_answers_nothing_new_cheaply_and_new_messages_fully(
     marker = selectors.latest_marker(officer=officer_york)
     assert marker.startswith(f"{Conversation.objects.get().last_message_id}.")
     # Session, user, two-factor check (app, security key, force policy), officer, force,
-    # roles, the marker, and the session save (its first idle renewal; later polls skip it).
-    with django_assert_max_num_queries(12):
+    # roles, the marker, the oldest message taken in and waiting, and the session save (its
+    # first idle renewal; later polls skip it).
+    with django_assert_max_num_queries(13):
         quiet = client.get(reverse("inbox:poll"), {"since": marker})
     assert quiet.status_code == 204
     ingest("Brand new question about bins?", network_id="n2")
@@ -441,3 +442,46 @@ def test_the_demo_seeds_messages_through_ingestion_with_one_emergency(force):
     assert Message.objects.filter(direction="in").count() == 5
     assert Conversation.objects.filter(is_emergency=True).count() == 1
     assert SavedReply.objects.filter(purpose="crime_report").exists()
+
+
+def test_the_desk_warns_when_messages_taken_in_wait_too_long(
+    client, officer_york, ingest, account, other_force
+):
+    """No worker sorting messages taken in at once (``Prefer: respond-async``) would leave an
+    emergency among them unflagged: after two minutes the desk says so, and the poll brings
+    the warning without a reload."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from beatdesk.inbox.arrivals import arrivals_drain, messages_receive
+    from beatdesk.inbox.models import Arrival
+
+    ingest("Can I ask about parking?")
+    york = account("york")
+    messages_receive(
+        force=york.force,
+        items=[{"account": york, "network_id": None, "text": EMERGENCY, "author_handle": "x"}],
+    )
+    login(client, officer_york)
+    page = client.get(reverse("inbox:inbox")).content.decode()
+    assert 'id="arrivals-waiting"' not in page  # just taken in: the worker has time
+    marker = client.get(reverse("inbox:inbox")).context["marker"]
+    assert client.get(reverse("inbox:poll"), {"since": marker}).status_code == 204
+
+    Arrival.objects.update(taken_in_at=timezone.now() - timedelta(minutes=3))
+    warned = client.get(reverse("inbox:poll"), {"since": marker})
+    assert warned.status_code == 200
+    text = warned.content.decode()
+    assert 'id="arrivals-waiting"' in text
+    assert "1 message taken in and not yet sorted" in text
+
+    # Another force's stuck arrivals are not this desk's business.
+    arrivals_drain()
+    other = other_force.accounts.first()
+    messages_receive(
+        force=other_force,
+        items=[{"account": other, "network_id": None, "text": "hello", "author_handle": "y"}],
+    )
+    Arrival.objects.update(taken_in_at=timezone.now() - timedelta(minutes=3))
+    assert 'id="arrivals-waiting"' not in client.get(reverse("inbox:inbox")).content.decode()
