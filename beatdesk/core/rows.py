@@ -50,7 +50,10 @@ class _Columns:
         ]
 
     def values(self, obj: models.Model) -> list:
-        row = list(self._get(obj))
+        return self.prepared(list(self._get(obj)))
+
+    def prepared(self, row: list) -> list:
+        """``row`` (values in column order, changed in place) ready for the driver."""
         for index, prepare in self._prepare:
             value = row[index]
             if value is not None:
@@ -117,14 +120,9 @@ def insert_values(model: type[models.Model], names: Sequence[str], rows: Sequenc
     building an instance a row cost a fifth of taking a message in. ``COPY`` on PostgreSQL."""
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in names]
-    prepare = [(i, f) for i, f in enumerate(map(_preparer, fields)) if f is not None]
-    if prepare:
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for index, function in prepare:
-                if row[index] is not None:
-                    row[index] = function(row[index])
+    columns = _Columns([model._meta.get_field(name) for name in names])
+    fields = columns.fields
+    rows = [columns.prepared(list(row)) for row in rows]
     if connection.vendor == "postgresql":
         _copy(model, fields, rows)
     else:

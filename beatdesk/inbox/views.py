@@ -72,8 +72,11 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _live_context(request: HttpRequest, filters: dict[str, str]) -> dict:
+def _live_context(
+    request: HttpRequest, filters: dict[str, str], freshness: tuple[str, tuple | None] | None = None
+) -> dict:
     officer = request.officer
+    marker, stuck = freshness or _freshness(officer)
     conversations = selectors.inbox_list(
         officer=officer,
         view=filters["view"],
@@ -88,24 +91,25 @@ def _live_context(request: HttpRequest, filters: dict[str, str]) -> dict:
         conversation.is_breaching = bool(conversation.target_at and conversation.target_at < now)
     counts = selectors.view_counts(officer=officer)
     query = {k: v for k, v in filters.items() if v and not (k == "view" and v == "all")}
-    stuck = selectors.arrivals_waiting_too_long(force_id=officer.force_id, now=now)
     return {
         "conversations": conversations,
         "counts": [(name, label, counts.get(name, 0)) for name, label in selectors.VIEWS],
         "filters": filters,
         "filter_query": urlencode(query),
-        "marker": _marker(officer, stuck),
+        "marker": marker,
         "emergencies": selectors.emergencies_open(officer=officer),
         "stuck": stuck,
         "now": now,
     }
 
 
-def _marker(officer, stuck: tuple | None) -> str:
+def _freshness(officer) -> tuple[str, tuple | None]:
     """What the live region is refreshed on: the conversations' marker, and whether messages
-    taken in are waiting too long (so the warning comes and goes without a reload)."""
+    taken in are waiting too long (so the warning comes and goes without a reload); and that
+    warning's figures."""
+    stuck = selectors.arrivals_waiting_too_long(force_id=officer.force_id)
     marker = selectors.latest_marker(officer=officer)
-    return f"{marker}.waiting" if stuck else marker
+    return (f"{marker}.waiting" if stuck else marker), stuck
 
 
 @officer_required
@@ -125,10 +129,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @officer_required
 def poll(request: HttpRequest) -> HttpResponse:
     """204 when nothing is newer than ``since``; otherwise the refreshed live region."""
-    stuck = selectors.arrivals_waiting_too_long(force_id=request.officer.force_id)
-    if _marker(request.officer, stuck) == request.GET.get("since", ""):
+    freshness = _freshness(request.officer)
+    if freshness[0] == request.GET.get("since", ""):
         return HttpResponse(status=204)
-    return render(request, "inbox/_live.html", _live_context(request, _filters(request)))
+    context = _live_context(request, _filters(request), freshness)
+    return render(request, "inbox/_live.html", context)
 
 
 def _conversation(request: HttpRequest, pk: int) -> Conversation:

@@ -11,6 +11,7 @@ outage) is taken in at once by the inbox's arrivals and triaged most urgent firs
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -39,16 +40,21 @@ FREQUENT_NETWORKS = frozenset({Channel.Network.MASTODON, Channel.Network.BLUESKY
 BACKLOG = 200
 
 
-def _ingest_function() -> Callable | None:
-    """The inbox's ingestion of one page of messages, when the inbox is installed."""
+def _inbox_function(module: str, name: str) -> Callable | None:
+    """``beatdesk.inbox.<module>.<name>``, when the inbox is installed and offers it."""
     try:
-        from beatdesk.inbox import ingest
+        found = importlib.import_module(f"beatdesk.inbox.{module}")
     except ImportError:
         return None
-    batch = getattr(ingest, "messages_ingest", None)
+    return getattr(found, name, None)
+
+
+def _ingest_function() -> Callable | None:
+    """The inbox's ingestion of one page of messages, when the inbox is installed."""
+    batch = _inbox_function("ingest", "messages_ingest")
     if batch is not None:
         return batch
-    single = getattr(ingest, "message_ingest", None)
+    single = _inbox_function("ingest", "message_ingest")
     if single is None:
         return None
 
@@ -98,16 +104,6 @@ def poll_channel(channel: Channel, *, ingest: Callable) -> int:
     return len(result.messages)
 
 
-def _receive_function() -> Callable | None:
-    """The inbox's taking in of a backlog (stored at once, triaged most urgent first by the
-    worker), when the inbox offers one."""
-    try:
-        from beatdesk.inbox import arrivals
-    except ImportError:
-        return None
-    return getattr(arrivals, "messages_receive", None)
-
-
 def ingest_incoming(channel: Channel, messages, *, ingest: Callable | None = None) -> int:
     """Hand a channel's incoming messages (polled, or pushed by a webhook) to the inbox: a
     backlog (more than ``BACKLOG``) to be triaged most urgent first, the rest straight in."""
@@ -128,7 +124,8 @@ def ingest_incoming(channel: Channel, messages, *, ingest: Callable | None = Non
         }
         for message in messages
     ]
-    receive = _receive_function() if len(items) > BACKLOG else None
+    # Taken in at once (stored now, triaged most urgent first by the worker) when it can be.
+    receive = _inbox_function("arrivals", "messages_receive") if len(items) > BACKLOG else None
     (receive or ingest)(force=channel.force, items=items)
     return len(messages)
 

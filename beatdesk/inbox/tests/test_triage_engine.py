@@ -454,18 +454,7 @@ def test_pleas_jokes_taken_back_and_missing_people_in_few_words(text, emergency)
         ("can u send an ambulance, my mate's just been glassed", True),
         ("my boy 15 not home all night, phone off, he say he want die", True),
         ("no food since sunday, dad not woke up, me and my brother here", True),
-    ],
-)
-def test_signals_from_the_later_batches_of_writing(monkeypatch, text, emergency):
-    # The learned model stays out of it: these are the hand-written signals' own work.
-    _model_says(monkeypatch, 0.001)
-    result = classify(text, NORTH_YORKSHIRE)
-    assert result.is_emergency is emergency, result.reasons
-
-
-@pytest.mark.parametrize(
-    ("text", "emergency"),
-    [
+        # The eleventh batch.
         ("he's shaking and his lips are going blue, what do I do", True),
         ("they're chucking bricks into the bus shelter with people sat in it", True),
         ("my gran's phone just rings out, she's 88 and always picks up by now", True),
@@ -476,7 +465,8 @@ def test_signals_from_the_later_batches_of_writing(monkeypatch, text, emergency)
         ("my parcel has been missing for 3 days, the tracking says delivered", False),
     ],
 )
-def test_signals_from_the_eleventh_batch_of_writing(monkeypatch, text, emergency):
+def test_signals_from_the_later_batches_of_writing(monkeypatch, text, emergency):
+    # The learned model stays out of it: these are the hand-written signals' own work.
     _model_says(monkeypatch, 0.001)
     result = classify(text, NORTH_YORKSHIRE)
     assert result.is_emergency is emergency, result.reasons
