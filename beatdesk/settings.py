@@ -234,6 +234,8 @@ SECURE_CSP = {
 HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
+    # A load balancer asks the web server itself, over plain HTTP, whether it is well.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from beatdesk.jobs.views import healthz
 from beatdesk.networks.facebook.connect import webhook as facebook_webhook
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("desk/", include("beatdesk.people.urls")),
     path("api/v1/", include("beatdesk.api.urls")),
     path("hooks/facebook/", facebook_webhook, name="facebook-webhook"),
+    path("healthz", healthz, name="healthz"),
     path("", include("beatdesk.hub.urls")),
 ]
 

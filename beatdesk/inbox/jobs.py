@@ -2,8 +2,12 @@
 sends them; importing the payload builder here registers it when the app starts. Arrivals
 (a burst taken in at once, ``inbox.arrivals``) are triaged and stored here, most urgent first."""
 
+from datetime import datetime
+
 from beatdesk.inbox import outbox  # noqa: F401
 from beatdesk.inbox.arrivals import arrivals_drain
+from beatdesk.inbox.selectors import arrivals_waiting_too_long
+from beatdesk.jobs.health import Check, ago, health_check, seconds_since
 from beatdesk.jobs.registry import job, warm_up
 
 
@@ -22,3 +26,22 @@ def load_triage() -> None:
     text = "someone is trying the back door right now"
     urgency(text)
     classify(text)
+
+
+@health_check("arrivals")
+def arrivals_sorted(now: datetime) -> Check:
+    """Fails when messages taken in minutes ago are still waiting to be triaged."""
+    stuck = arrivals_waiting_too_long(force_id=None, now=now)
+    if stuck is None:
+        return Check(
+            "arrivals", True, "No message taken in has waited to be sorted.", {"waiting": 0}
+        )
+    count, since = stuck
+    waited = seconds_since(since, now)
+    return Check(
+        "arrivals",
+        False,
+        f"{count} message{'s' if count != 1 else ''} taken in {ago(waited)} ago and not yet "
+        "triaged: an emergency among them is not flagged. Is a worker running?",
+        {"waiting": count, "oldest_waiting_seconds": waited},
+    )

@@ -21,6 +21,7 @@ from beatdesk.inbox.models import (
     SavedReply,
     TriageRule,
 )
+from beatdesk.jobs.health import waiting_since
 from beatdesk.people.models import Membership, Officer
 from beatdesk.people.selectors import district_roles
 
@@ -259,17 +260,20 @@ ARRIVALS_STUCK_AFTER = timedelta(minutes=2)
 
 
 def arrivals_waiting_too_long(
-    *, force_id: int, now: datetime | None = None
+    *, force_id: int | None, now: datetime | None = None
 ) -> tuple[int, datetime] | None:
-    """How many of a force's arrivals are waiting and since when, if the oldest was taken in
-    more than ``ARRIVALS_STUCK_AFTER`` ago; None otherwise. One look at the oldest by primary
-    key (ids grow as arrivals are taken in), and a count only when it is too old."""
-    now = now or timezone.now()
-    waiting = Arrival.objects.filter(force_id=force_id)
-    oldest = waiting.order_by("id").values_list("taken_in_at", flat=True).first()
-    if oldest is None or oldest > now - ARRIVALS_STUCK_AFTER:
-        return None
-    return waiting.count(), oldest
+    """How many of a force's arrivals (every force's, for ``None``) are waiting and since when,
+    if the oldest was taken in more than ``ARRIVALS_STUCK_AFTER`` ago; None otherwise. The
+    oldest is found by primary key (ids grow as arrivals are taken in)."""
+    waiting = (
+        Arrival.objects.all() if force_id is None else Arrival.objects.filter(force_id=force_id)
+    )
+    return waiting_since(
+        waiting,
+        since="taken_in_at",
+        oldest_first="id",
+        older_than=(now or timezone.now()) - ARRIVALS_STUCK_AFTER,
+    )
 
 
 def emergencies_open(*, officer: Officer) -> list[Conversation]:

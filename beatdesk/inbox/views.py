@@ -36,6 +36,7 @@ from beatdesk.inbox.models import (
 from beatdesk.networks.text import counter_config
 from beatdesk.people.models import Officer
 from beatdesk.people.signatures import signature_for
+from beatdesk.publishing.selectors import deliveries_overdue
 
 
 def _errors(exc: ValidationError) -> str:
@@ -73,10 +74,10 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 
 def _live_context(
-    request: HttpRequest, filters: dict[str, str], freshness: tuple[str, tuple | None] | None = None
+    request: HttpRequest, filters: dict[str, str], freshness: tuple[str, dict] | None = None
 ) -> dict:
     officer = request.officer
-    marker, stuck = freshness or _freshness(officer)
+    marker, warnings = freshness or _freshness(officer)
     conversations = selectors.inbox_list(
         officer=officer,
         view=filters["view"],
@@ -98,18 +99,22 @@ def _live_context(
         "filter_query": urlencode(query),
         "marker": marker,
         "emergencies": selectors.emergencies_open(officer=officer),
-        "stuck": stuck,
+        **warnings,
         "now": now,
     }
 
 
-def _freshness(officer) -> tuple[str, tuple | None]:
-    """What the live region is refreshed on: the conversations' marker, and whether messages
-    taken in are waiting too long (so the warning comes and goes without a reload); and that
-    warning's figures."""
-    stuck = selectors.arrivals_waiting_too_long(force_id=officer.force_id)
+def _freshness(officer) -> tuple[str, dict]:
+    """What the live region is refreshed on: the conversations' marker, and whether work the
+    worker does for this force is waiting too long (messages taken in and not sorted,
+    replies and posts due and not sent), so each warning comes and goes without a reload; and
+    those warnings' figures."""
+    warnings = {
+        "stuck": selectors.arrivals_waiting_too_long(force_id=officer.force_id),
+        "unsent": deliveries_overdue(force_id=officer.force_id),
+    }
     marker = selectors.latest_marker(officer=officer)
-    return (f"{marker}.waiting" if stuck else marker), stuck
+    return marker + "".join(f".{name}" for name, found in warnings.items() if found), warnings
 
 
 @officer_required

@@ -10,12 +10,16 @@ Tests call ``run_due()`` to advance everything that is due, synchronously.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
+from django.utils import timezone
 
 logger = logging.getLogger("beatdesk.jobs")
 
@@ -42,6 +46,10 @@ _STOP_CHECK_SECONDS = 0.1
 NOTIFY_CHANNEL = "beatdesk_jobs"
 # After listening failed, how long an idle worker waits by the clock before it listens again.
 LISTEN_RETRY_SECONDS = 30.0
+# How often a looping worker renews its ``WorkerBeat`` (``health`` reads the newest).
+HEARTBEAT_SECONDS = 15.0
+# A worker not heard of for this long is gone: its row is removed when another starts.
+FORGET_WORKER_AFTER_SECONDS = 24 * 3600
 
 
 def job(name: str, *, every: float = 0.0) -> Callable[[Runner], Runner]:
@@ -164,6 +172,40 @@ class _Listener:
                 logger.debug("closing the listening connection failed", exc_info=True)
 
 
+class _Heartbeat:
+    """This worker's ``WorkerBeat``: written when it starts, renewed at most every
+    ``HEARTBEAT_SECONDS`` as it loops, deleted when it stops. Writing it never stops the
+    worker: a failure is logged and tried again on the next beat."""
+
+    def __init__(self) -> None:
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:200]
+        self.started_at = timezone.now()
+        self._next = 0.0
+
+    def beat(self) -> None:
+        if time.monotonic() < self._next:
+            return
+        self._next = time.monotonic() + HEARTBEAT_SECONDS
+        from beatdesk.jobs.models import WorkerBeat
+
+        now = timezone.now()
+        try:
+            if not WorkerBeat.objects.filter(name=self.name).update(beat_at=now):
+                forgotten = now - timedelta(seconds=FORGET_WORKER_AFTER_SECONDS)
+                WorkerBeat.objects.filter(beat_at__lt=forgotten).delete()
+                WorkerBeat.objects.create(name=self.name, started_at=self.started_at, beat_at=now)
+        except Exception:
+            logger.warning("recording that the worker is alive failed", exc_info=True)
+
+    def stop(self) -> None:
+        from beatdesk.jobs.models import WorkerBeat
+
+        try:
+            WorkerBeat.objects.filter(name=self.name).delete()
+        except Exception:
+            logger.warning("removing the worker's heartbeat failed", exc_info=True)
+
+
 def _idle(stop: threading.Event, seconds: float, listener: _Listener | None = None) -> None:
     """Wait up to ``seconds``, less when woken (in this process, or by a notification the
     ``listener`` hears) or stopped."""
@@ -187,13 +229,16 @@ def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
 
     logger.info("worker started with jobs: %s", ", ".join(sorted(_JOBS)) or "(none)")
     listener = _Listener() if connection.vendor == "postgresql" else None
+    heart = _Heartbeat()
     _warm()
     with origin(Origin(channel="worker")):
         while not stop.is_set():
             close_old_connections()
+            heart.beat()
             done = run_due(respect_intervals=True)
             if not done:
                 _idle(stop, poll_seconds, listener)
+        heart.stop()
     if listener is not None:
         listener.close()
     close_old_connections()

@@ -1,11 +1,32 @@
-"""The outbox runner: the worker calls it every loop (see ``outbox.run_outbox``)."""
+"""The outbox runner: the worker calls it every loop (see ``outbox.run_outbox``); and the\nhealth check that says whether it keeps up."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from beatdesk.jobs.health import Check, ago, health_check, seconds_since
 from beatdesk.jobs.registry import job
 from beatdesk.publishing.outbox import run_outbox
+from beatdesk.publishing.selectors import deliveries_overdue
 
 
 @job("publishing.outbox")
 def send_due_deliveries() -> int:
     return run_outbox()
+
+
+@health_check("outbox")
+def outbox_moving(now: datetime) -> Check:
+    """Fails when deliveries due minutes ago are still waiting for a worker to send them."""
+    overdue = deliveries_overdue(force_id=None, now=now)
+    if overdue is None:
+        return Check("outbox", True, "Nothing due to be sent has waited.", {"overdue": 0})
+    count, since = overdue
+    waited = seconds_since(since, now)
+    return Check(
+        "outbox",
+        False,
+        f"{count} deliver{'ies' if count != 1 else 'y'} (posts or replies) due {ago(waited)} ago "
+        "and not sent: is a worker running and keeping up?",
+        {"overdue": count, "oldest_overdue_seconds": waited},
+    )

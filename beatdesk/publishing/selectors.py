@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from beatdesk.core.permissions import can
 from beatdesk.forces.models import Account, Channel
+from beatdesk.jobs.health import waiting_since
 from beatdesk.people.models import Officer
 from beatdesk.publishing.models import (
     Delivery,
@@ -70,6 +72,32 @@ def held_deliveries(*, officer: Officer) -> list[Delivery]:
         force_id=officer.force_id, state=Delivery.State.HELD
     ).select_related("channel__account", "post__author")
     return [d for d in held if can(officer, "confirm", d)]
+
+
+# Deliveries due this long and not yet taken by a worker mean no worker is sending.
+DELIVERIES_OVERDUE_AFTER = timedelta(minutes=2)
+
+
+def deliveries_overdue(
+    *, force_id: int | None, now: datetime | None = None
+) -> tuple[int, datetime] | None:
+    """How many of a force's deliveries (every force's, for ``None``: posts, replies, edits,
+    deletions) were due more than ``DELIVERIES_OVERDUE_AFTER`` ago and are still waiting for a
+    worker to send them, and since when the oldest was due; None otherwise. A delivery waiting
+    for a paused account, a confirmation or a network to come back is not overdue: paused and
+    held ones are not due, retries are due when their wait ends, and a channel that is not
+    active is skipped by the worker until it is reconnected."""
+    from beatdesk.publishing.outbox import CLAIMABLE
+
+    waiting = Delivery.objects.filter(state__in=CLAIMABLE, channel__state=Channel.State.ACTIVE)
+    if force_id is not None:
+        waiting = waiting.filter(force_id=force_id)
+    return waiting_since(
+        waiting,
+        since="due_at",
+        oldest_first="due_at",
+        older_than=(now or timezone.now()) - DELIVERIES_OVERDUE_AFTER,
+    )
 
 
 def active_pauses_of(*, force_id: int) -> list[PublishingPause]:

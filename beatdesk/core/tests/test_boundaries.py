@@ -343,6 +343,9 @@ SAMPLES: dict[str, Sample] = {
     "hub:root": Sample(public=True),
     "hub:force-home": Sample(kwargs=hub_force_kwargs, public=True),
     "hub:district": Sample(kwargs=hub_district_kwargs, public=True),
+    # For monitors and load balancers: anyone may ask (no worker runs in the walk, so only the
+    # database is asked; jobs/tests/test_health.py tests the rest).
+    "healthz": Sample(public=True, extra={"check": "database"}),
     # Sign-in pages.
     "people:login": Sample(public=True),
     "people:logout": Sample(),

@@ -54,7 +54,7 @@ def test_the_list_page_makes_a_fixed_number_of_queries(
     for n in range(15):
         ingest(f"Question {n} about Haxby?", network_id=f"q{n}")
     login(client, officer_york)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         client.get(reverse("inbox:inbox"))
 
 
@@ -66,9 +66,9 @@ def test_the_poll_answers_nothing_new_cheaply_and_new_messages_fully(
     marker = selectors.latest_marker(officer=officer_york)
     assert marker.startswith(f"{Conversation.objects.get().last_message_id}.")
     # Session, user, two-factor check (app, security key, force policy), officer, force,
-    # roles, the marker, the oldest message taken in and waiting, and the session save (its
-    # first idle renewal; later polls skip it).
-    with django_assert_max_num_queries(13):
+    # roles, the marker, the oldest message taken in and waiting, the oldest reply or post
+    # due and not sent, and the session save (its first idle renewal; later polls skip it).
+    with django_assert_max_num_queries(14):
         quiet = client.get(reverse("inbox:poll"), {"since": marker})
     assert quiet.status_code == 204
     ingest("Brand new question about bins?", network_id="n2")
@@ -485,3 +485,41 @@ def test_the_desk_warns_when_messages_taken_in_wait_too_long(
     )
     Arrival.objects.update(taken_in_at=timezone.now() - timedelta(minutes=3))
     assert 'id="arrivals-waiting"' not in client.get(reverse("inbox:inbox")).content.decode()
+
+
+def test_the_desk_warns_when_replies_are_due_and_not_sent(
+    client, officer_york, ingest, other_force
+):
+    """A reply the desk shows as queued has not reached the public while no worker sends it:
+    two minutes after it was due the desk says so, and the poll brings the warning."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = ingest("Is the Haxby Road footpath open again?")
+    services.reply_send(
+        actor=officer_york,
+        conversation=message.conversation,
+        text="Yes, since this morning.",
+        expected_version=message.conversation.version,
+    )
+    login(client, officer_york)
+    marker = client.get(reverse("inbox:inbox")).context["marker"]
+    assert client.get(reverse("inbox:poll"), {"since": marker}).status_code == 204
+
+    Delivery.objects.update(due_at=timezone.now() - timedelta(minutes=3))
+    warned = client.get(reverse("inbox:poll"), {"since": marker})
+    assert warned.status_code == 200
+    text = warned.content.decode()
+    assert 'id="deliveries-waiting"' in text
+    assert "1 reply or post due and not sent" in text
+    assert 'id="arrivals-waiting"' not in text
+
+    run_outbox()
+    assert 'id="deliveries-waiting"' not in client.get(reverse("inbox:inbox")).content.decode()
+
+    # Another force's outbox is not this desk's business.
+    Delivery.objects.update(
+        force=other_force, state=Delivery.State.QUEUED, due_at=timezone.now() - timedelta(hours=1)
+    )
+    assert 'id="deliveries-waiting"' not in client.get(reverse("inbox:inbox")).content.decode()
