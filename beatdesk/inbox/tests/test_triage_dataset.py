@@ -71,12 +71,12 @@ def test_held_out_emergency_precision_meets_the_goal(held_out_scores):
 
 def test_held_out_emergency_recall_floor(held_out_scores):
     # The floor this engine honestly reaches on messages it was never tuned on.
-    assert held_out_scores.recall >= 0.965, held_out_scores.missed
+    assert held_out_scores.recall >= 0.97, held_out_scores.missed
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet (0.968 on 1,806 "
+    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet (0.977 on 2,176 "
     "held-out messages): new phrasings of danger still escape the signals and the small learned "
     "model (see docs/benchmarks.md).",
 )

@@ -463,6 +463,73 @@ def test_pleas_jokes_taken_back_and_missing_people_in_few_words(text, emergency)
         ("Dad's gone out and left a note on the kitchen table, not like him", True),
         ("my sister says she's done it properly this time and won't wake me again", True),
         ("my parcel has been missing for 3 days, the tracking says delivered", False),
+        # Twelfth batch: frauds under way on a screen, sinking in a bog, no word tonight; and
+        # taken back, over, asked about or about a thing.
+        (
+            "my dad's on the phone to 'BT' who have remote access to his computer right now, "
+            "they're moving money out of his savings account",
+            True,
+        ),
+        ("lad stuck in the mud up to his waist on the estuary and the tide's turning", True),
+        ("sunk to her chest in the bog by the footpath, we can't pull her out", True),
+        (
+            "Can someone check on my nan in Whitby? She rings every night at 7. Nothing tonight "
+            "and her phone rings out. She's 88",
+            True,
+        ),
+        ("My mum's going to murder me, I've just scratched her car", False),
+        ("I'm going to strangle my brother, he ate my leftovers. Not literally obviously", False),
+        ("shes locking me in again. pls come", True),
+        ("he's locking us in the bedroom and the kids are crying", True),
+        ("my phone contract is locking me in for another year", False),
+        ("sorry for the panic earlier, he was at his mate's all along, he's home now", False),
+        ("Sat in A&E for 5 hours after being assaulted and nobody has called me back", False),
+        (
+            "Hypothetically if my mum with dementia went missing, what would you need from me?",
+            False,
+        ),
+        ("If I ring 999 and can't talk, what happens? Just asking", False),
+        (
+            "What are you supposed to do if your partner threatens to kill himself whenever you "
+            "try to leave?",
+            False,
+        ),
+        (
+            "my trail camera was nicked off a tree in the woods near Settle, last photo shows "
+            "the bloke taking it",
+            False,
+        ),
+        ("another post about drunk driving while nobody has looked at my stolen car", False),
+        (
+            "My friend collapsed at the festival, the paramedics came and she's fine, thank you "
+            "to the officers who stayed",
+            False,
+        ),
+        ("I think my carer has been taking money from my account for months", False),
+        # Thirteenth batch: people in crisis writing for themselves, photos of where a child
+        # is, a fall with no getting up; and dark humour, animals, reports after the fact.
+        ("Weird question. If someone took 30 citalopram would they be ok. Asking for me", True),
+        ("i've drunk all my methadone for the week", True),
+        ("ive done something stupid. getting really sleepy now", True),
+        ("not asking you to stop me. just so someone knows", True),
+        ("no actually I'm not ok. I've taken more", True),
+        ("the note's on the kitchen table. I'm on my own now", True),
+        ("fell in the bathroom and can't get up, my hip has gone, I live alone", True),
+        ("really bad chest pains going down my arm and I'm on my own", True),
+        ("he keeps sending photos of my son's school gate, the last one two minutes ago", True),
+        ("my 14 yr old isnt answering and her location shows the A64", True),
+        ("my cat has overdosed on ham and she's lying on the sofa", False),
+        ("my husband ate the last Creme Egg, currently plotting his murder 💀", False),
+        (
+            "If I'm ever somewhere I can't talk because he's in the room, can I text 999?",
+            False,
+        ),
+        (
+            "Thank you to the officers who found me in the snow after I'd wandered off, I have "
+            "dementia and my daughter is typing this",
+            False,
+        ),
+        ("when I reported being threatened at work they said it comes with the job", False),
     ],
 )
 def test_signals_from_the_later_batches_of_writing(monkeypatch, text, emergency):

@@ -133,6 +133,13 @@ EMERGENCY: tuple[Signal, ...] = (
         "threat to life",
         r"\b(?:burn|set fire to|torch) (?:the|my|our|her|his|their) (?:house|flat|place|home)(?: down)?\b",
     ),
+    # "He said when he wakes up I'm done."
+    S(
+        "threat to life",
+        r"\b(?:said|says|told me|tells me|swears?|swore|keeps saying)(?: that)? (?:when|once|if|after|as soon as) "
+        r"(?:he|she|they)\b[^.!?]{0,30}\b(?:i'?m|im|i am|you'?re|we'?re|she'?s|he'?s|she is|he is) "
+        r"(?:done|dead|finished|getting it|going to get it|gonna get it)\b",
+    ),
     S(
         "threat to life",
         rf"\b(?:kill|murder|stab|shoot|strangle) (?:me|us|her|him|{KIN})\b(?! (?:laughing|with))",
@@ -151,8 +158,8 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "violence happening now",
-        r"\b(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|kidnapped|"
-        r"strangled|stabbed|raped|battered)\b|\bbeing (?:robbed|hit|chased|dragged|held down|kicked|punched|"
+        r"\b(?<!after\x20)(?<!since\x20)(?<!reported\x20)(?<!report\x20)(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|kidnapped|"
+        r"strangled|stabbed|raped|battered)\b|\b(?<!after\x20)(?<!since\x20)(?<!reported\x20)(?<!report\x20)being (?:robbed|hit|chased|dragged|held down|kicked|punched|"
         r"stamped on|surrounded|threatened|bundled)\b",
     ),
     S("violence happening now", r"\bhands? (?:round|around) (?:my|her|his) (?:neck|throat)\b"),
@@ -207,11 +214,13 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:got|has|pinned|holding) (?:her|him|me) (?:up )?against|fighting with (?:a |an )?(?:knife|knives|bottles?|weapons?|machete|bats?)|"
         r"(?:'?s|is|lying|found (?:him|her)|collapsed) on (?:her|his|the) (?:kitchen |bathroom |bedroom |living room )?floor|"
         r"fell (?:in|into) the (?:river|sea|canal|water)|gored|mauled|fallen down the stairs|"
-        r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|can'?t get (?:up|him up|her up)|"
+        r"(?:fallen|fell) and (?:can'?t|cannot|couldn'?t) get up|(?:can'?t|cannot|can not|unable to) get (?:up|him up|her up)|"
+        r"(?:really |very )?(?:bad|severe|crushing|terrible|awful) (?:pain in (?:my|his|her) chest|chest pains?)|"
+        r"chest pains? (?:down|into|spreading|going)|"
         r"(?:isn'?t|not) making (?:any )?sense|blood (?:coming|pouring|gushing) (?:from|out of)|"
         r"can'?t feel my (?:legs|arms|face|body)|gone floppy|barely breathing|not breathing properly|"
         # "the top field's been under water" is a flood, not someone under the water.
-        r"(?<!been\x20)(?<!been)(?<!is\x20)(?<!are\x20)(?<!'s\x20)under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the)|"
+        r"(?<!been\x20)(?<!been)(?<!is\x20)(?<!are\x20)(?<!'s\x20)under ?(?:the )?water|capsized|overturned|(?:he'?s|she'?s|they'?re) lying (?:there|in the road|on the(?! (?:sofa|couch|settee|bed|beach|sun ?lounger)\b))|"
         r"(?:just )?(?:got|been) (?:hit|knocked (?:down|over)|run over) by a (?:car|van|lorry|bus)|"
         r"(?:car|van) on its roof|hanging upside down|"
         r"lying (?:at the (?:bottom|foot) of|on) the (?:stairs|steps)|(?:leg|arm|neck)(?: is|'s)? (?:the wrong way|bent the wrong way)|"
@@ -241,7 +250,12 @@ EMERGENCY: tuple[Signal, ...] = (
         r"\b(?:is|are|'?s|'?re) not (?:coming|come) (?:back )?up\b|\b(?:throwing|chucking|lobbing|hurling) (?:fireworks|bricks|stones|rocks|acid|bottles|tiles|glass|things|stuff) (?:at|into) "
         r"(?:a |an |the |people|me|us|him|her|them|kids|cars|passing)|"
         r"\b(?:says?|saying|said|keeps saying) (?:i|we|you|she|he)(?:'ll| will)? (?:won'?t|not|never|will not) (?:see|live to see|make it (?:to|through)) "
-        r"(?:the )?(?:morning|tomorrow|the night|christmas|the weekend)\b",
+        r"(?:the )?(?:morning|tomorrow|the night|christmas|the weekend)\b|"
+        # Sinking in a bog, mud or slurry, or held fast where nobody can pull them out.
+        r"\b(?:stuck|sinking|sunk|trapped|bogged down) (?:up to (?:his|her|their|my|our) (?:waist|knees|chest|neck|armpits) )?"
+        r"in (?:a |the |some |deep )?(?:bog|mud|marsh|quicksand|slurry|silt|peat|mire)\b|"
+        r"\b(?:sunk|sinking|stuck) (?:up )?to (?:his|her|their|my|our) (?:waist|chest|neck|armpits)\b|"
+        r"\bcan'?t (?:pull|drag|dig) (?:him|her|them|it) out\b",
     ),
     S(
         "someone is in danger",
@@ -362,13 +376,14 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:i'?m|im|i am|we'?re|we are) being (?:followed|chased|stalked)|(?:found|find|found out) where (?:i|we) (?:live|work)|"
         r"know (?:i'?m|i am) (?:alone|on my own|home alone)|keeps? (?:touching|grabbing|groping|staring|filming)|"
         r"chasing (?:people|me|us|him|her|kids|someone|a \w+)|"
-        r"(?:pictures?|photos?|pics?|videos?) of (?:my|our) (?:house|front door|door|car|window|flat|kids|bedroom)|"
+        r"(?:pictures?|photos?|pics?|videos?) of (?:my|our) (?:\w+'?s )?(?:house|front door|door|car|window|flat|kids|bedroom|"
+        r"school(?: gate)?|street|work|nursery)|"
         r"(?:tried|trying|tryin'?) (?:my|our|the) (?:front |back |side |garden )?(?:gate|door|door handle|windows?))\b",
         tier=WEAK,
     ),
     S(
         "someone is in danger",
-        r"\b(?:locked (?:me|us|her|him) in|(?:'?m|'?re|'?s| is| are| am|people|someone|somebody) (?:\w+ )?trapped|"
+        r"\b(?:(?:locked|locking|locks) (?:me|us|her|him|them) in\b(?! (?:for|to|a|the (?:loop|contract|deal))\b)|(?:'?m|'?re|'?s| is| are| am|people|someone|somebody) (?:\w+ )?trapped|"
         r"(?:i'?m|im|i am|we'?re|we are) locked in (?:the|my|a)|hiding (?:in|behind|under) (?:the|my|a) "
         r"(?:bathroom|bedroom|toilets?|wardrobe|cupboard|loo|car|counter|bed)|hiding in the toilets|locked myself in|"
         r"(?:he|she|they)(?:'ll| will| is going to|'s going to|'s gonna) (?:have|take|find|check|see|grab) my phone|"
@@ -498,6 +513,17 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:coming|on (?:his|her|their) way|sending (?:a|someone)|due) (?:\w+ ){0,6}to (?:collect|pick up|take) "
         r"(?:my|the|her|his|their|our|mum'?s|dad'?s) (?:bank )?(?:cards?|cash|money|savings|jewellery|gold|pin)\b",
     ),
+    # A fraud under way on a computer or phone: strangers in control of it, moving the money.
+    S(
+        "crime in progress",
+        r"\b(?:remote access|remote control|remotely (?:accessing|controlling)|(?:taken|taking|got|have) control) "
+        r"(?:to |of |over |into )?(?:his|her|their|my|our|mum'?s|dad'?s|nan'?s|the) (?:laptop|computer|pc|phone|"
+        r"tablet|ipad|screen|bank(?:ing)?(?: app)?|accounts?)\b|"
+        r"\b(?:are|is|'re|'s) (?:moving|transferring|taking|draining|emptying) (?:(?:all )?(?:the |his |her |their |my )?"
+        r"(?:money|cash|savings|funds) )?(?:out of|from|between|across) (?:his|her|their|my|our|the) "
+        r"(?:(?:bank|savings|other) )?(?:accounts?|bank)\b",
+        tier=WEAK,
+    ),
     # Drinks spiked, people falling ill now.
     S(
         "someone is hurt",
@@ -560,7 +586,11 @@ EMERGENCY: tuple[Signal, ...] = (
     S(
         "someone is controlled",
         r"\b(?:he'?s|she'?s|he is|she is|they'?re|they are) (?:reading|watching|looking|checking|listening)"
-        r"(?: over| at)? (?:my shoulder|my (?:phone|messages|screen))\b",
+        r"(?: over| at)? (?:my shoulder|my (?:phone|messages|screen))\b|"
+        # Writing in code, or unable to call because of who is there.
+        r"\bpretend (?:i'?m|im|i am|this is|it'?s|we'?re) (?:just )?(?:asking|about|a question|talking|chatting|enquiring)\b|"
+        r"\bcan'?t (?:ring|call|phone|talk|speak)\W{0,3}(?:because |as |cos |coz )?(?:he|she|they)(?:'?s| is|'?re| are)? "
+        r"(?:checks?|checking|listening|listens|reads?|reading|watching|watches|here|in the|next to|right (?:here|there|next))\b",
         tier=WEAK,
     ),
     S(
@@ -569,6 +599,12 @@ EMERGENCY: tuple[Signal, ...] = (
         r"call (?:999|the police|an ambulance) for me|need (?:the )?police (?:now|here|urgently)|"
         r"need (?:someone|somebody|police|officers) (?:at|to|here|in)|need help now|come quick(?:ly)?|"
         r"please hurry|hurry please|sos|pls send|please send|get someone (?:to|here|round)|help ?!+|help please)\b",
+        tier=SUPPORTING,
+    ),
+    S(
+        "in distress",
+        r"\b(?:(?:actually )?no,? (?:actually,? )?)?(?:i'?m|im|i am) (?:really |just |so )?not (?:ok|okay|alright|all right|safe|coping)\b"
+        r"(?! (?:with|about|that|to|if|for|at all with)\b)",
         tier=SUPPORTING,
     ),
     # Self-harm.
@@ -594,7 +630,11 @@ EMERGENCY: tuple[Signal, ...] = (
         rf"(?:taken|took|taking|swallowed|had|necked|downed) (?:all |a load of |loads of |a bunch of |a whole |"
         rf"an |the |a |my |his |her |all (?:my|his|her) |a (?:full )?(?:packet|box|bottle|handful|lot) of )"
         rf"?(?:(?:my|his|her) )?(?:sleeping )?(?:tablets|pills|paracetamol|meds|medication|overdose|"
-        rf"packet|box of|bottle of pills)|overdos(?:e|ed|ing)|done it (?:properly|for real|right) this time)\b",
+        rf"packet|box of|bottle of pills)|overdos(?:e|ed|ing)|done it (?:properly|for real|right) this time|"
+        rf"(?:drunk|drank|taken|took|swallowed|necked|downed) (?:all|the whole|a whole|the rest) (?:of )?(?:my |the |his |her )?"
+        rf"(?:\w+ )?(?:methadone|insulin|tablets|pills|meds|medication|prescription|bottle|packet)|"
+        rf"(?:i'?ve|ive|i have|he'?s|she'?s|he has|she has) (?:just )?done something (?:stupid|silly|daft|really stupid)|"
+        rf"(?:not asking|don'?t want|do not want) (?:you|anyone|anybody) to stop me|(?:don'?t|do not) (?:try to|bother trying to) stop me)\b",
         past="long",
     ),
     S(
@@ -616,11 +656,16 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:written|wrote|left) (?:my|the) (?:goodbye |suicide )?(?:letters|notes|goodbyes)|"
         r"(?:written|wrote|left) (?:a|the|my) (?:goodbye|suicide) (?:letter|note)|tonight(?:'?s| is) the night|"
         r"(?:written|wrote|left) (?:letters|notes) for (?:everyone|everybody|the family|my \w+|them|the kids)|"
+        r"(?:(?:the|a|my) )?note(?:'s| is) (?:on|in|under|by) (?:the|my) (?:dashboard|table|kitchen table|bed|pillow|side|seat|mantelpiece)|"
+        r"(?:gonna|going to|i'?ll|i will) do it (?:tonight|today|now|later tonight)|"
+        r"(?:just )?(?:taken|took|had|drunk|drank) (?:some )?more(?= ?[.,!;]|$)|getting (?:really )?(?:sleepy|drowsy)|"
         # The negation belongs to the phrase: "so they don't have to be the ones to find me".
         r"(?:(?:don'?t|do not|doesn'?t|won'?t|not) (?:\w+ ){0,4})?(?:be the ones?|have|having) to find me|"
         r"(?:is|isn'?t|is not|are|aren'?t|are not|be) the ones? (?:to find|who finds?) me|"
         r"won'?t be needing (?:anyone|anybody|anything|you|it|them) (?:any ?more|again)|"
-        r"(?:in|into) the woods)\b",
+        r"(?:(?:i|he|she|they|we)(?:'?m|'?s|'?re| am| is| are|'?ve been| have been| has been)|been|driving|drive|drove|"
+        r"walking|walked|gone|go|going|went|heading|headed|run|ran|wandered|wandering|out)"
+        r" (?:off |out |up |down |back |home )?(?:in|into|to|towards|through) the woods)\b",
         tier=WEAK,
         past="long",
     ),
@@ -628,7 +673,7 @@ EMERGENCY: tuple[Signal, ...] = (
         "self-harm",
         r"\b(?:taken|took|taking|swallowed|had|necked|downed) (?:about |like |over |nearly |at least )?"
         r"(?:\d+|ten|twenty|thirty|forty|fifty|loads|dozens)(?: of)? (?:(?:my|his|her|their|the) )?(?:\w+ )?"
-        r"(?:tablets|pills|paracetamol|ibuprofen|co-?codamol|aspirin|antidepressants|sleeping pills)\b",
+        r"(?:tablets|pills|paracetamol|ibuprofen|co-?codamol|codeine|aspirin|antidepressants|sleeping pills|sertraline|citalopram|fluoxetine|amitriptyline|mirtazapine|quetiapine|tramadol|diazepam|zopiclone|propranolol|methadone|insulin|lithium)\b",
         past="long",
     ),
     S(
@@ -697,7 +742,7 @@ MISSING = rx(
     rf"(?:nobody|no one|no-one|can'?t|cannot|couldn'?t) (?:can |could )?get hold of (?:him|her|them)\b|"
     rf"(?:(?:don'?t|do not|doesn'?t) know|(?:nobody|no one|no-one) knows) where (?:he|she|they)(?: is| are| has gone| have gone|'ve gone|'s gone| went)|"
     rf"no idea where (?:he|she|they)|"
-    rf"not answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
+    rf"(?:not|isn'?t|isnt|is not) answering(?: (?:his|her|their|the) (?:phone|door|calls))?|"
     rf"phone (?:is |'s )?(?:now |still |been )?(?:off|dead|switched off|turned off|going straight to voicemail)|should have been (?:home|back)|"
     rf"(?:car|van|bike)(?: is|'s)? still (?:at|in|on|parked)|(?:not|hasn'?t|has not|haven'?t) answered (?:since|for|all)|no answer (?:for )?(?:\d+|two|three|four|five|several) days|(?:hasn'?t|has not|not) been seen|(?:haven'?t|not) seen (?:her|him|them) (?:since|for)|"
     rf"(?:hasn'?t|has not|not) (?:collected|taken in|picked up) (?:her|his|their|the) (?:milk|post|papers?)|"
@@ -734,7 +779,7 @@ MISSING_NOT_PERSON = rx(
 )
 FOUND = rx(
     r"(?<!n't\s)(?<!nt\s)(?<!not\s)(?<!never\s)\b(?:(?:has been|'?s been|was|been|now|were) found|"
-    r"found (?:safe|safe and well|him|her|them|my (?:\w+ )?(?:dad|mum|son|daughter|nan|gran|grandad|husband|wife|brother|sister|boy|girl))|(?:is|'?s|are|came|come|got) (?:home|back)(?: now| safe| safely)"
+    r"found (?:safe|safe and well|him|her|them|me|us|my (?:\w+ )?(?:dad|mum|son|daughter|nan|gran|grandad|husband|wife|brother|sister|boy|girl|lad|lass|kid|child))|safe home|(?:is|'?s|are|came|come|got) (?:home|back)(?: now| safe| safely)"
     r"|home safe|safe and well|thank you for (?:finding|sharing|bringing)|thanks for (?:finding|sharing|bringing))\b"
 )
 
@@ -821,8 +866,8 @@ FIGURATIVE = rx(
     r"photo ?shoot|shoot (?:me|us) (?:a|an) |shooting (?:a|the|some) (?:video|film|photos?|scene)|"
     r"take a stab|stab at|stabbing pain|knife[- ]edge|killer (?:heels|app|deal|tune|view|views|workout)|"
     r"kill (?:time|the (?:lights|engine|music))|killing time|overkill|dead (?:tired|easy|good|busy|cute|serious)|"
-    r"my (?:mum|mam|wife|husband|missus|boss|dad|mrs|other half|gf|bf|girlfriend|boyfriend|teacher) "
-    r"(?:is going to|is gonna|will|'?ll|'?s going to|'?s gonna) (?:kill|murder) me|"
+    r"my (?:mum|mam|wife|husband|missus|boss|dad|mrs|other half|gf|bf|girlfriend|boyfriend|teacher)"
+    r"(?: is going to| is gonna| will|'?ll|'?s going to|'?s gonna| going to| gonna) (?:kill|murder) me|"
     r"panic buying|attack (?:the|this) (?:day|week)|fight (?:for|against) (?:the|this|our)|fighting fit|"
     r"fight the (?:flu|cold)|help yourself|help desk|help ?line|"
     r"drowning in (?:\w+ )?(?:work|paperwork|emails|admin|marking|laundry|washing|bills|debt|homework|"
@@ -841,13 +886,15 @@ FIGURATIVE = rx(
     r"scream(?:ing|ed)? (?:with|in|for) (?:joy|excitement|delight|laughter)|"
     r"(?:nearly|almost) had a heart attack|gave me a heart attack|fake (?:blood|guns?|knife|knives|weapons?)|"
     r"toy (?:guns?|knife|knives)|zombie walk|"
+    r"(?:cat|dog|kitten|puppy|hamster|rabbit|budgie) (?:has |'s )?overdosed|overdosed on (?:ham|cheese|chocolate|sugar|sweets|cake|"
+    r"carbs|crisps|coffee|caffeine|netflix|telly|tv|christmas|mince pies)|plotting (?:his|her|their) (?:murder|death|demise)|"
     r"(?:shotgun|firearms?|gun|rifle) (?:certificates?|licen[cs]es?|permits?|renewals?|cabinets?|clubs?)|speed ?guns?|want(?:ed)? to die (?:every time|whenever|of (?:embarrassment|shame))|"
     r"feel(?:s|ing)? like (?:i'?m|i am|they'?re|we'?re|you'?re) (?:drowning|dying|suffocating)|"
     r"^\s*(?:i'?m |im )?(?:literally )?screaming(?: ?!+| ?😂| ?🤣| at (?:this|that)))"
 )
 JOKE = rx(
     r"(?:\blol\b|\blmao\b|\bhaha\w*|\bjk\b|(?<!not\x20)(?<!n't\x20)\bjoking\b|"
-    r"(?<!no\x20)(?<!not\x20a\x20)\bjoke\b|😂|🤣|😆|😜|😅|;\))"
+    r"(?<!no\x20)(?<!not\x20a\x20)\bjoke\b|\bnot literally\b|😂|🤣|😆|😜|😅|💀|;\))"
 )
 # The joke taken back: "lol jk. seriously, can you send someone", "this is no joke".
 IN_EARNEST = rx(
@@ -864,7 +911,14 @@ CONDITIONAL = rx(
     r"a (?:man|woman|person|stranger|car))|in case|is it (?:illegal|legal|an offence|a crime|against the law)|"
     r"advice (?:on|about)|tips? (?:on|for)|people who|anyone who|those who|should i|is it safe|"
     r"can i|could i|am i allowed|do i need|amnesty|hand (?:in|them in|it in)|"
-    r"what if|imagine|pretend|if i (?:think|suspect|believe|see|hear|know|notice)|(?:when|while) (?:people|kids|women|folk|pensioners|everyone|innocent people) (?:are|get|keep))\b"
+    r"what if|imagine|pretend(?! (?:i'?m|im|i am|this is|it'?s|we'?re) )|if i (?:think|suspect|believe|see|hear|know|notice|ring|call|phone|dial|text|report)|"
+    r"what (?:are|am|is) (?:you|i|we|people|someone) (?:supposed|meant) to do|hypothetically|before anything happens|if your|"
+    r"if (?:i'?m|im|i am) ever|if i ever|(?:when|while) (?:people|kids|women|folk|pensioners|everyone|innocent people) (?:are|get|keep))\b"
+)
+# The writer says the question is about themselves: "If someone had taken 40 ... Asking for me."
+FOR_ME = rx(
+    r"\b(?:asking for (?:me|myself)|(?:it'?s|it is|this is|the someone is) (?:about )?me(?! too)\b|"
+    r"(?:i'?m|im|i am) the (?:someone|person|one)(?: i'?m| im)? (?:asking|talking) about)"
 )
 # A story, a show or a campaign: judged for the whole sentence.
 STORY = rx(
@@ -874,7 +928,8 @@ STORY = rx(
     r"corrie|coronation street|emmerdale|line of duty|happy valley|bodyguard|vera|soap|trailer|song|"
     r"lyrics|dream|dreamt|dreamed|statistics|stats|figures|survey|research|petition|role ?play|"
     r"rehearsal|exercise|drill|escape room|murder mystery|halloween|costume|fancy dress|airsoft|"
-    r"paintball|laser ?tag|in the news|in the paper|headline|appeal)\b"
+    r"paintball|laser ?tag|in the news|in the paper|headline|appeal|"
+    r"(?:a|another|your|this|that|the|these|all these) posts? (?:about|on))\b"
 )
 # Hearsay about something elsewhere: not for self-harm or a missing person, where a post or a
 # message from the person is exactly how the danger reaches us.
@@ -891,6 +946,7 @@ FUTURE = rx(
 _GONE_THINGS = (
     "window", "windows", "door", "doors", "lane", "road", "bridge", "wall", "fence", "roof",
     "power", "lights", "electric", "electrics", "signal", "battery", "brakes", "tyre", "tyres",
+    "hip", "knee", "ankle", "leg", "legs", "voice",
 )  # fmt: skip
 _NOT_AFTER_THINGS = "".join(rf"(?<!{thing})(?<!{thing}')(?<!{thing}\x20)" for thing in _GONE_THINGS)
 NOT_EMERGENCY = rx(
@@ -909,11 +965,16 @@ NOT_EMERGENCY = rx(
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
     r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
+    r"sorry (?:for|about) (?:the|all the) (?:panic|worry|fuss|scare|false alarm|alarm|drama)|"
+    r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:came|turned up|took (?:him|her|them))|"
     r"999 (?:has been|was|have been) called|(?:i'?ve|i have|we'?ve|we have|someone has|someone'?s) (?:already )?(?:called|rang|phoned|dialled) (?:999|the police|101|an ambulance))\b"
 )
 NEGATION = rx(
     r"\b(?:no|not|nobody|never|without|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|doesn'?t|"
-    r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|nothing|neither|nor|cannot)\b(?!(?<=don't) know\b)(?!(?<=dont) know\b)[^,.;!?]{0,25}$"
+    r"haven'?t|hasn'?t|hadn'?t|won'?t|wouldn'?t|"
+    # "Nothing tonight and his phone rings out": no word from someone, not a denial.
+    r"nothing(?! (?:tonight|today|yet|since|all (?:day|night|week)|this (?:morning|afternoon|evening|week)|from (?:him|her|them))\b)|"
+    r"neither|nor|cannot)\b(?!(?<=don't) know\b)(?!(?<=dont) know\b)[^,.;!?]{0,25}$"
 )
 
 # Words that carry danger: the learned model may only flag a message that has one of them.
