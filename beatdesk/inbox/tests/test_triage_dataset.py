@@ -69,19 +69,11 @@ def test_held_out_emergency_precision_meets_the_goal(held_out_scores):
     assert held_out_scores.precision >= 0.8, held_out_scores.false_alarms
 
 
-def test_held_out_emergency_recall_floor(held_out_scores):
-    # The floor this engine honestly reaches on messages it was never tuned on.
-    assert held_out_scores.recall >= 0.97, held_out_scores.missed
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Issue 5's goal of 0.98 recall on held-out messages is not reached yet (0.977 on 2,176 "
-    "held-out messages): new phrasings of danger still escape the signals and the small learned "
-    "model (see docs/benchmarks.md).",
-)
 def test_held_out_emergency_recall_meets_the_goal(held_out_scores):
-    assert held_out_scores.recall >= 0.98
+    # Issue 5's goal, on messages the engine was never tuned on: 0.981 (1,067 of 1,088), one
+    # message above the line. A change that loses a held-out emergency fails here; the way
+    # back is a better engine judged on the development part, not a lower bar.
+    assert held_out_scores.recall >= 0.98, held_out_scores.missed
 
 
 def test_held_out_category_accuracy_floor(held_out_scores):

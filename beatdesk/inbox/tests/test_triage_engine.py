@@ -530,6 +530,15 @@ def test_pleas_jokes_taken_back_and_missing_people_in_few_words(text, emergency)
             False,
         ),
         ("when I reported being threatened at work they said it comes with the job", False),
+        # Fourteenth batch: after the fact, on camera, or the armed ones are the police.
+        (
+            "Two men got into my nan's kitchen pretending to be from the water board. They're long gone now",
+            False,
+        ),
+        ("CCTV shows two lads in balaclavas smashing the shop window at 3am", False),
+        ("I'm watching them on the CCTV right now, two lads in balaclavas in the yard", True),
+        ("Rang 101 about a little boy on his own at the station, a driver stayed with him", False),
+        ("Is the exercise today? Officers with rifles by the gate at Drax", False),
     ],
 )
 def test_signals_from_the_later_batches_of_writing(monkeypatch, text, emergency):

@@ -823,7 +823,9 @@ PAST = rx(
     r"september|october|november|december)|previously|in the past|there was|there were|was seen|were seen|"
     r"for (?:\d+|a few|two|three|four|five|six|several|many) (?:weeks|months|years)|for (?:weeks|months|years)(?: now| on end)?|this morning|overnight|"
     r"earlier today|earlier|(?:most|every) (?:weekend|night|evening|morning|day|week)s?|(?:in|during) the night|"
-    r"i (?:rang|phoned|called|dialled) (?:999|101) when|(?:the )?(?:last|latest) (?:one|time|message|call|letter) was)\b"
+    r"i (?:rang|phoned|called|dialled) (?:999|101) when|(?:rang|phoned|called|dialled) (?:999|101) about|"
+    r"(?:cctv|footage|doorbell camera|ring doorbell|dashcam) (?:shows|showed|footage|caught|recorded)|"
+    r"(?:the )?(?:last|latest) (?:one|time|message|call|letter) was)\b"
 )
 # It is over, or the person is safe: overrules every signal, self-harm included.
 SAFE_NOW = rx(
@@ -886,6 +888,8 @@ FIGURATIVE = rx(
     r"scream(?:ing|ed)? (?:with|in|for) (?:joy|excitement|delight|laughter)|"
     r"(?:nearly|almost) had a heart attack|gave me a heart attack|fake (?:blood|guns?|knife|knives|weapons?)|"
     r"toy (?:guns?|knife|knives)|zombie walk|"
+    r"(?:officers?|police(?:men)?|armed police|soldiers|troops|army|gamekeepers?) (?:with|carrying|holding) "
+    r"(?:rifles|guns|shotguns|firearms|weapons|carbines)|"
     r"(?:cat|dog|kitten|puppy|hamster|rabbit|budgie) (?:has |'s )?overdosed|overdosed on (?:ham|cheese|chocolate|sugar|sweets|cake|"
     r"carbs|crisps|coffee|caffeine|netflix|telly|tv|christmas|mince pies)|plotting (?:his|her|their) (?:murder|death|demise)|"
     r"(?:shotgun|firearms?|gun|rifle) (?:certificates?|licen[cs]es?|permits?|renewals?|cabinets?|clubs?)|speed ?guns?|want(?:ed)? to die (?:every time|whenever|of (?:embarrassment|shame))|"
@@ -961,7 +965,7 @@ NOT_EMERGENCY = rx(
     r"(?<!friends\x20)(?<!mates\x20)(?<!everyone\x20)(?<!everybody\x20)"
     # Nor "the front windows have gone" or "the lane's gone": a thing gone is the damage.
     + _NOT_AFTER_THINGS
-    + r"(?:has|have|'?ve|'?s) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
+    + r"(?:has|have|'?ve|'?s|'?re) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
     r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
