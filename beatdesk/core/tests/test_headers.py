@@ -30,6 +30,18 @@ def production_env(tmp_path) -> dict:
     return env
 
 
+def with_production_settings(tmp_path, code: str) -> subprocess.CompletedProcess:
+    """Run Python ``code`` in a fresh process whose settings are production's."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_deploy_check_passes_with_production_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "beatdesk", "check", "--deploy", "--fail-level", "WARNING"],
@@ -49,14 +61,7 @@ def test_production_settings_values(tmp_path):
         "print(s.PASSWORD_HASHERS[0], s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
         " s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_AGE, s.SESSION_ABSOLUTE_AGE, s.AXES_FAILURE_LIMIT)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=production_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = with_production_settings(tmp_path, code)
     assert result.stdout.split() == [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
         "True",

@@ -444,6 +444,13 @@ def test_the_demo_seeds_messages_through_ingestion_with_one_emergency(force):
     assert SavedReply.objects.filter(purpose="crime_report").exists()
 
 
+def live_region_after(client, marker: str) -> str:
+    """The live region the next poll brings: it must have changed since ``marker``."""
+    polled = client.get(reverse("inbox:poll"), {"since": marker})
+    assert polled.status_code == 200
+    return polled.content.decode()
+
+
 def test_the_desk_warns_when_messages_taken_in_wait_too_long(
     client, officer_york, ingest, account, other_force
 ):
@@ -470,9 +477,7 @@ def test_the_desk_warns_when_messages_taken_in_wait_too_long(
     assert client.get(reverse("inbox:poll"), {"since": marker}).status_code == 204
 
     Arrival.objects.update(taken_in_at=timezone.now() - timedelta(minutes=3))
-    warned = client.get(reverse("inbox:poll"), {"since": marker})
-    assert warned.status_code == 200
-    text = warned.content.decode()
+    text = live_region_after(client, marker)
     assert 'id="arrivals-waiting"' in text
     assert "1 message taken in and not yet sorted" in text
 
@@ -508,9 +513,7 @@ def test_the_desk_warns_when_replies_are_due_and_not_sent(
     assert client.get(reverse("inbox:poll"), {"since": marker}).status_code == 204
 
     Delivery.objects.update(due_at=timezone.now() - timedelta(minutes=3))
-    warned = client.get(reverse("inbox:poll"), {"since": marker})
-    assert warned.status_code == 200
-    text = warned.content.decode()
+    text = live_region_after(client, marker)
     assert 'id="deliveries-waiting"' in text
     assert "1 reply or post due and not sent" in text
     assert 'id="arrivals-waiting"' not in text

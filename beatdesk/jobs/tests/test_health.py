@@ -143,21 +143,12 @@ def test_a_load_balancer_is_answered_over_plain_http_where_pages_redirect_to_htt
     client, settings, tmp_path
 ):
     import ast
-    import subprocess
-    import sys
 
-    from beatdesk.core.tests.test_headers import ROOT, production_env
+    from beatdesk.core.tests.test_headers import with_production_settings
 
-    code = (
-        "from beatdesk import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_REDIRECT_EXEMPT)"
-    )
-    production = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=production_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    production = with_production_settings(
+        tmp_path,
+        "from beatdesk import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_REDIRECT_EXEMPT)",
     )
     redirect, exempt = production.stdout.split(" ", 1)
     assert redirect == "True", production.stderr
