@@ -7,7 +7,7 @@ from datetime import datetime
 from beatdesk.inbox import outbox  # noqa: F401
 from beatdesk.inbox.arrivals import arrivals_drain
 from beatdesk.inbox.selectors import arrivals_waiting_too_long
-from beatdesk.jobs.health import Check, ago, health_check, seconds_since
+from beatdesk.jobs.health import Check, backlog_check, health_check
 from beatdesk.jobs.registry import job, warm_up
 
 
@@ -31,17 +31,14 @@ def load_triage() -> None:
 @health_check("arrivals")
 def arrivals_sorted(now: datetime) -> Check:
     """Fails when messages taken in minutes ago are still waiting to be triaged."""
-    stuck = arrivals_waiting_too_long(force_id=None, now=now)
-    if stuck is None:
-        return Check(
-            "arrivals", True, "No message taken in has waited to be sorted.", {"waiting": 0}
-        )
-    count, since = stuck
-    waited = seconds_since(since, now)
-    return Check(
+    return backlog_check(
         "arrivals",
-        False,
-        f"{count} message{'s' if count != 1 else ''} taken in {ago(waited)} ago and not yet "
-        "triaged: an emergency among them is not flagged. Is a worker running?",
-        {"waiting": count, "oldest_waiting_seconds": waited},
+        arrivals_waiting_too_long(force_id=None, now=now),
+        now,
+        figure="waiting",
+        calm="No message taken in has waited to be sorted.",
+        failing=lambda count, waited: (
+            f"{count} message{'s' if count != 1 else ''} taken in {waited} ago and not yet "
+            "triaged: an emergency among them is not flagged. Is a worker running?"
+        ),
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 logger = logging.getLogger("beatdesk.health")
@@ -37,6 +37,10 @@ class Check:
     ok: bool
     summary: str
     figures: dict[str, int | float | str | None] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """What ``/healthz`` and ``beatdesk health --json`` say of it."""
+        return {"ok": self.ok, "summary": self.summary, **self.figures}
 
 
 CheckFunction = Callable[[datetime], Check]
@@ -97,8 +101,11 @@ def database_answers(now: datetime) -> Check:
 def worker_running(now: datetime) -> Check:
     from beatdesk.jobs.models import WorkerBeat
 
-    found = WorkerBeat.objects.aggregate(last=Max("beat_at"))
-    running = WorkerBeat.objects.filter(beat_at__gte=now - WORKER_SILENT_AFTER).count()
+    found = WorkerBeat.objects.aggregate(
+        last=Max("beat_at"),
+        running=Count("pk", filter=Q(beat_at__gte=now - WORKER_SILENT_AFTER)),
+    )
+    running = found["running"]
     last = seconds_since(found["last"], now)
     figures = {"running": running, "last_seen_seconds": last}
     if running:
@@ -116,6 +123,30 @@ def worker_running(now: datetime) -> Check:
         f"{when}: nothing is sent to the networks, polled from them or sorted in the "
         "background. Start one with `beatdesk worker`.",
         figures,
+    )
+
+
+def backlog_check(
+    name: str,
+    found: tuple[int, datetime] | None,
+    now: datetime,
+    *,
+    figure: str,
+    calm: str,
+    failing: Callable[[int, str], str],
+) -> Check:
+    """The check of a queue of work a worker does (``found`` from ``waiting_since``): passing
+    with ``calm`` when nothing has waited too long; failing with ``failing(count, ago)`` and the
+    figures ``figure`` (how many) and ``oldest_<figure>_seconds`` when something has."""
+    if found is None:
+        return Check(name, True, calm, {figure: 0})
+    count, since = found
+    waited = seconds_since(since, now)
+    return Check(
+        name,
+        False,
+        failing(count, ago(waited)),
+        {figure: count, f"oldest_{figure}_seconds": waited},
     )
 
 

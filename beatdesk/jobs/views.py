@@ -30,7 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         response = JsonResponse(
             {
                 "status": "ok" if ok else "failing",
-                "checks": {c.name: {"ok": c.ok, "summary": c.summary, **c.figures} for c in checks},
+                "checks": {c.name: c.as_dict() for c in checks},
             },
             status=200 if ok else 503,
         )

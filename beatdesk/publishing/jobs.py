@@ -1,10 +1,11 @@
-"""The outbox runner: the worker calls it every loop (see ``outbox.run_outbox``); and the\nhealth check that says whether it keeps up."""
+"""The outbox runner: the worker calls it every loop (see ``outbox.run_outbox``); and the
+health check that says whether it keeps up."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from beatdesk.jobs.health import Check, ago, health_check, seconds_since
+from beatdesk.jobs.health import Check, backlog_check, health_check
 from beatdesk.jobs.registry import job
 from beatdesk.publishing.outbox import run_outbox
 from beatdesk.publishing.selectors import deliveries_overdue
@@ -18,15 +19,14 @@ def send_due_deliveries() -> int:
 @health_check("outbox")
 def outbox_moving(now: datetime) -> Check:
     """Fails when deliveries due minutes ago are still waiting for a worker to send them."""
-    overdue = deliveries_overdue(force_id=None, now=now)
-    if overdue is None:
-        return Check("outbox", True, "Nothing due to be sent has waited.", {"overdue": 0})
-    count, since = overdue
-    waited = seconds_since(since, now)
-    return Check(
+    return backlog_check(
         "outbox",
-        False,
-        f"{count} deliver{'ies' if count != 1 else 'y'} (posts or replies) due {ago(waited)} ago "
-        "and not sent: is a worker running and keeping up?",
-        {"overdue": count, "oldest_overdue_seconds": waited},
+        deliveries_overdue(force_id=None, now=now),
+        now,
+        figure="overdue",
+        calm="Nothing due to be sent has waited.",
+        failing=lambda count, waited: (
+            f"{count} deliver{'ies' if count != 1 else 'y'} (posts or replies) due {waited} ago "
+            "and not sent: is a worker running and keeping up?"
+        ),
     )

@@ -86,6 +86,9 @@ KIN = (
     r"stepson|stepdaughter|niece|nephew|teenager|toddler|baby)"
 )
 
+# "After being assaulted", "reported being threatened": over, and told afterwards.
+_NOT_OVER = r"(?<!after\x20)(?<!since\x20)(?<!reported\x20)(?<!report\x20)"
+
 # --- emergency signals -------------------------------------------------------------------------
 EMERGENCY: tuple[Signal, ...] = (
     # Weapons and serious violence.
@@ -158,8 +161,8 @@ EMERGENCY: tuple[Signal, ...] = (
     ),
     S(
         "violence happening now",
-        r"\b(?<!after\x20)(?<!since\x20)(?<!reported\x20)(?<!report\x20)(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|kidnapped|"
-        r"strangled|stabbed|raped|battered)\b|\b(?<!after\x20)(?<!since\x20)(?<!reported\x20)(?<!report\x20)being (?:robbed|hit|chased|dragged|held down|kicked|punched|"
+        rf"\b{_NOT_OVER}(?:being|getting) (?:attacked|beaten|beaten up|assaulted|mugged|kidnapped|"
+        rf"strangled|stabbed|raped|battered)\b|\b{_NOT_OVER}being (?:robbed|hit|chased|dragged|held down|kicked|punched|"
         r"stamped on|surrounded|threatened|bundled)\b",
     ),
     S("violence happening now", r"\bhands? (?:round|around) (?:my|her|his) (?:neck|throat)\b"),
@@ -968,9 +971,9 @@ NOT_EMERGENCY = rx(
     + r"(?:has|have|'?ve|'?s|'?re) (?:gone|left|long gone)(?= now|[.!,;]|$)|"
     r"(?:nobody|no one|no-one)(?: is|'?s) (?:here|there|in) now|(?:has|have) been (?:arrested|caught|found)|"
     r"already (?:reported|called|rang|spoke|spoken|been dealt|dealt)|police (?:came|attended|arrived|were called|have been|already)|"
-    r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
+    r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:(?:are|is|were|have|'?re) (?:here|there|on (?:their|the) way|already|attended|arrived|with (?:him|her|us))|"
+    r"came|turned up|took (?:him|her|them))|"
     r"sorry (?:for|about) (?:the|all the) (?:panic|worry|fuss|scare|false alarm|alarm|drama)|"
-    r"(?:ambulance|paramedics|fire (?:brigade|service)|officers) (?:came|turned up|took (?:him|her|them))|"
     r"999 (?:has been|was|have been) called|(?:i'?ve|i have|we'?ve|we have|someone has|someone'?s) (?:already )?(?:called|rang|phoned|dialled) (?:999|the police|101|an ambulance))\b"
 )
 NEGATION = rx(

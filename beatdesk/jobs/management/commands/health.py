@@ -25,11 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         checks = health.report(only=options["check"])
         if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {c.name: {"ok": c.ok, "summary": c.summary, **c.figures} for c in checks}
-                )
-            )
+            self.stdout.write(json.dumps({c.name: c.as_dict() for c in checks}))
         else:
             for c in checks:
                 self.stdout.write(f"{'ok     ' if c.ok else 'FAILING'}  {c.name:<9} {c.summary}")
