@@ -16,6 +16,8 @@ urlpatterns = [
     path("desk/", include("beatdesk.people.urls")),
     path("api/v1/", include("beatdesk.api.urls")),
     path("hooks/facebook/", facebook_webhook, name="facebook-webhook"),
+    # Answered first by jobs.middleware.HealthzMiddleware, whatever the Host; named here so
+    # it can be linked and resolved like any other page.
     path("healthz", healthz, name="healthz"),
     path("", include("beatdesk.hub.urls")),
 ]

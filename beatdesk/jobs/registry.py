@@ -80,8 +80,15 @@ def registered_jobs() -> dict[str, Job]:
     return dict(_JOBS)
 
 
-def run_due(*, only: set[str] | None = None, respect_intervals: bool = False) -> int:
-    """Run every registered job once; return the number of rows advanced."""
+def run_due(
+    *,
+    only: set[str] | None = None,
+    respect_intervals: bool = False,
+    before_each: Callable[[], None] | None = None,
+) -> int:
+    """Run every registered job once; return the number of rows advanced. ``before_each`` is
+    called before each job runs (the worker renews its heartbeat there, so a loop of many
+    slow jobs does not read as a silent worker)."""
     total = 0
     now = time.monotonic()
     for name, entry in sorted(_JOBS.items()):
@@ -89,6 +96,8 @@ def run_due(*, only: set[str] | None = None, respect_intervals: bool = False) ->
             continue
         if respect_intervals and entry.every and now - _LAST_RUN.get(name, -1e9) < entry.every:
             continue
+        if before_each is not None:
+            before_each()
         _LAST_RUN[name] = now
         try:
             total += entry.run() or 0
@@ -235,7 +244,7 @@ def worker_loop(*, stop: threading.Event, poll_seconds: float) -> None:
         while not stop.is_set():
             close_old_connections()
             heart.beat()
-            done = run_due(respect_intervals=True)
+            done = run_due(respect_intervals=True, before_each=heart.beat)
             if not done:
                 _idle(stop, poll_seconds, listener)
         heart.stop()

@@ -55,6 +55,31 @@ def test_a_worker_renews_its_beat_at_most_every_interval(monkeypatch):
     assert WorkerBeat.objects.count() == 1
 
 
+def test_a_worker_renews_its_beat_between_jobs_so_a_loop_of_slow_jobs_is_not_silent(
+    monkeypatch,
+):
+    stop = threading.Event()
+    seen = []
+
+    def slow(name):
+        def run():
+            seen.append((name, WorkerBeat.objects.get().beat_at))
+            if len(seen) == 2:
+                stop.set()
+            return 0
+
+        return run
+
+    jobs = {name: registry.Job(name=name, run=slow(name)) for name in ("a.poll", "b.send")}
+    monkeypatch.setattr(registry, "_JOBS", jobs)
+    monkeypatch.setattr(registry, "_WARMERS", [])
+    monkeypatch.setattr(registry, "HEARTBEAT_SECONDS", 0.0)
+    monkeypatch.setattr(registry, "close_old_connections", lambda: None)
+    registry.worker_loop(stop=stop, poll_seconds=0.01)
+    assert [name for name, _ in seen] == ["a.poll", "b.send"]
+    assert seen[1][1] > seen[0][1]  # beaten again before the second job, not after the loop
+
+
 def test_a_heartbeat_that_cannot_be_written_does_not_stop_the_worker(monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("database is locked")
@@ -156,3 +181,19 @@ def test_a_load_balancer_is_answered_over_plain_http_where_pages_redirect_to_htt
     settings.SECURE_REDIRECT_EXEMPT = ast.literal_eval(exempt)
     assert client.get("/desk/login/").status_code == 301
     assert client.get("/healthz", {"check": "database"}).status_code == 200
+
+
+def test_a_probe_by_the_servers_own_address_is_answered_where_pages_refuse_that_host(
+    client, settings
+):
+    settings.ALLOWED_HOSTS = ["desk.example.org"]
+    beat(minutes_ago=0)
+    probe = client.get("/healthz", {"check": "database"}, HTTP_HOST="10.0.3.17:8000")
+    assert probe.status_code == 200
+    assert probe.json()["status"] == "ok"
+    assert probe["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware still ran
+    assert client.get("/healthz", HTTP_HOST="10.0.3.17:8000").status_code == 200
+    # Every page still refuses a host it is not served under, /healthz/ included.
+    assert client.get("/", HTTP_HOST="10.0.3.17:8000").status_code == 400
+    assert client.get("/healthz/", HTTP_HOST="10.0.3.17:8000").status_code == 400
+    assert client.get("/desk/login/", HTTP_HOST="desk.example.org").status_code == 200
