@@ -151,6 +151,15 @@ def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResp
         for channel in account.channels.all()
         if channel.profile_url and channel.network != channel.Network.HUB
     ]
+    # The account the contact form writes to for this district (the form lists the same).
+    contact_account = next(
+        (
+            account
+            for account in accounts
+            if account.is_active and any(c.network == c.Network.HUB for c in account.channels.all())
+        ),
+        None,
+    )
     return render_page(
         "hub/district.html",
         base_context(
@@ -162,6 +171,7 @@ def district(request: HttpRequest, force: Force, district_slug: str) -> HttpResp
             next_url=_next_url(request, page.next_cursor),
             team=list(team_of_district(district_id=found.pk)),
             channels=channels,
+            contact_account=contact_account,
             feed_url=reverse("hub:district-feed", args=[force.slug, found.slug]),
         ),
     )

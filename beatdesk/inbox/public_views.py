@@ -98,7 +98,8 @@ def _render(request, force, *, form, errors, status=200):
 def contact(request: HttpRequest, force_slug: str) -> HttpResponse:
     force = _force(force_slug)
     if request.method != "POST":
-        return _render(request, force, form={}, errors={})
+        # A district's hub page links here with its account chosen (?account=<slug>).
+        return _render(request, force, form={"account": request.GET.get("account", "")}, errors={})
     form = {
         "name": request.POST.get("name", "").strip()[:100],
         "email": request.POST.get("email", "").strip()[:254],

@@ -89,6 +89,27 @@ def test_district_page_posts_places_team_and_follow_links(
     assert 'href="https://social.example/@yorkpolice"' in html
 
 
+def test_every_hub_page_leads_to_the_contact_form_and_a_district_page_to_its_own_team(
+    client, force, account
+):
+    contact = "/north-yorkshire/contact/"
+    home = body(client.get("/north-yorkshire/"))
+    assert f'<a href="{contact}">Contact us</a>' in home
+    york = account("york")
+    html = body(client.get("/north-yorkshire/districts/york/"))
+    link = re.search(r'<a href="([^"]+)">Send the York team a message</a>', html)
+    assert link and link.group(1) == f"{contact}?account={york.slug}"
+    assert "if someone is in danger, call 999" in html
+    form = body(client.get(link.group(1)))
+    assert re.search(rf'<option value="{york.slug}" selected>York</option>', form)
+    # A district whose account is retired has no team to write to.
+    york.is_active = False
+    york.save(update_fields=["is_active"])
+    assert "Send the York team a message" not in body(
+        client.get("/north-yorkshire/districts/york/")
+    )
+
+
 def test_district_page_is_keyset_paged(client, force, account, officer_york, minutes_ago):
     york = account("york")
     for n in range(25):
