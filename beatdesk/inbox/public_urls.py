@@ -8,4 +8,9 @@ app_name = "inbox-public"
 urlpatterns = [
     path("<slug:force_slug>/contact/", public_views.contact, name="contact"),
     path("<slug:force_slug>/contact/sent/", public_views.contact_sent, name="contact-sent"),
+    path(
+        "<slug:force_slug>/contact/c/<str:token>/",
+        public_views.contact_thread,
+        name="contact-thread",
+    ),
 ]

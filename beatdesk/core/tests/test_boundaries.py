@@ -401,6 +401,11 @@ SAMPLES: dict[str, Sample] = {
     "api:officer": Sample(kwargs=HUB_OFFICER_KW, public=True, methods=("GET",)),
     "api:posts:detail": Sample(kwargs=POST_KW, private=True, methods=("GET",)),
     # Q&A sessions: the walk builds none; unknown sessions must be 404 for everyone.
+    # A sender's private link: a token not signed by us opens nothing, for anyone.
+    "hub:inbox-public:contact-thread": Sample(
+        kwargs=missing_only({"force_slug": "<force>", "token": f"{MISSING}:forged"}),
+        public=True,
+    ),
     "hub:qa_public:session": Sample(kwargs=QA_PUBLIC_KW, public=True),
     "hub:qa_public:ask": Sample(kwargs=QA_PUBLIC_KW, public=True),
     "hub:qa_public:calendar": Sample(kwargs=QA_PUBLIC_KW, public=True),

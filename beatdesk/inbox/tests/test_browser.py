@@ -79,3 +79,38 @@ def test_public_message_arrives_live_emergency_alerts_and_reply_is_delivered(
     page.reload()
     delivered = page.locator("[data-delivery-state]")
     assert delivered.inner_text() == "Delivered"
+
+
+def test_the_sender_reads_the_answer_at_their_private_link_and_writes_back(
+    page, force, officer_york, monkeypatch
+):
+    from beatdesk.inbox import services
+    from beatdesk.inbox.models import Conversation
+
+    monkeypatch.setattr(public_views, "MIN_FILL_SECONDS", 0)
+    page.goto(f"/{force.slug}/districts/york/")
+    page.get_by_role("link", name="Send the York team a message").click()
+    expect(page.get_by_label("Which area is it about?")).to_have_value("york")
+    page.get_by_label("Your message").fill("Is the Bootham car park locked overnight?")
+    page.get_by_role("button", name="Send message").click()
+    page.wait_for_url("**/contact/sent/**")
+    page.get_by_role("link", name=f"Your conversation with {force.name}").click()
+    page.wait_for_url("**/contact/c/**")
+    assert axe_violations(page) == []
+    expect(page.get_by_text("We have not answered yet")).to_be_visible()
+
+    conversation = Conversation.objects.get()
+    services.reply_send(
+        actor=officer_york,
+        conversation=conversation,
+        text="It is locked at 10pm; the attendant on the gate will let you out.",
+        expected_version=conversation.version,
+    )
+    run_outbox()
+    page.reload()
+    expect(page.get_by_text("the attendant on the gate will let you out")).to_be_visible()
+    page.get_by_label("Your message").fill("Thank you, got it out.")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("Your message has been sent")
+    assert axe_violations(page) == []
+    assert conversation.messages.count() == 3

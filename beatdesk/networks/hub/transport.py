@@ -1,7 +1,8 @@
 """The hub: the force's own site. Publishing there is a row becoming public, so it never fails
 for network reasons and never waits; the link is the post's permalink on the hub. Replies to
-messages from the hub's contact form are kept and shown by the inbox; sending one here records
-that it went out."""
+messages from the hub's contact form are kept by the inbox and shown to the sender at their
+private link (``inbox.public_views.contact_thread``); sending one here records that it went
+out, and from then on the sender sees it."""
 
 from __future__ import annotations
 
