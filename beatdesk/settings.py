@@ -326,9 +326,10 @@ OTP_WEBAUTHN_HELPER_CLASS = "beatdesk.people.passkeys.PasskeyHelper"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ORIGINS
 # A second factor only: a key never signs anyone in without their password.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+SILENCED_SYSTEM_CHECKS = []
 if not WEBAUTHN_ORIGINS:
     # "No allowed origins configured": PasskeyHelper uses the request's own origin instead.
-    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+    SILENCED_SYSTEM_CHECKS.append("otp_webauthn.E030")
 
 # Brute force (django-axes): a soft lock per account and, separately, per client address,
 # after 10 failures; it lifts by itself after the cool-off.
@@ -374,6 +375,37 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Logs never carry secrets: Authorization headers, tokens, passwords are redacted.
 LOGGING["filters"] = {"redact": {"()": "beatdesk.core.logredact.RedactSecretsFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact"]
+
+# --- Email ---------------------------------------------------------------------------------
+# Answers to the hub's contact form are also emailed to senders who gave an address, when a
+# mail server is set (decision 0096); without one they read answers at their private link.
+_EMAIL_HOST = env_str("EMAIL_HOST")
+if _EMAIL_HOST:
+    _EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": _EMAIL_PORT,
+                "username": env_str("EMAIL_USER"),
+                "password": env_str("EMAIL_PASSWORD"),
+                # STARTTLS on the submission port, implicit TLS on 465.
+                "use_tls": env_bool("EMAIL_STARTTLS", _EMAIL_PORT == 587),
+                "use_ssl": env_bool("EMAIL_TLS", _EMAIL_PORT == 465),
+                "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 20),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    # "A development-only email backend": without a mail server Beatdesk sends no email, on
+    # purpose (senders read answers at their private link), as the README says.
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "no-reply@localhost")
+EMAIL_ANSWERS = bool(_EMAIL_HOST)
+# The address the public reaches Beatdesk at, for links in emails (the worker has no request).
+PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
 
 # --- Network apps -------------------------------------------------------------------------
 # The install's own app registrations; each force's admin then connects its accounts from the

@@ -221,7 +221,7 @@ def contact_sent(request: HttpRequest, force_slug: str) -> HttpResponse:
     thread_url = ""
     if message is not None:
         first = message.conversation.messages.filter(kind=Message.Kind.HUB_FORM).first()
-        thread_url = _thread_url(force, first or message)
+        thread_url = thread_path(force, first or message)
     return _private(
         render(
             request,
@@ -238,8 +238,9 @@ def contact_sent(request: HttpRequest, force_slug: str) -> HttpResponse:
     )
 
 
-def _thread_url(force: Force, first: Message) -> str:
-    """The private link to the conversation ``first`` began: the same link every time."""
+def thread_path(force: Force, first: Message) -> str:
+    """The private link to the conversation ``first`` began (a path on the hub): the same
+    link every time."""
     token = signing.Signer(salt=THREAD_SALT).sign(str(first.pk))
     return reverse("hub:inbox-public:contact-thread", args=[force.slug, token])
 
@@ -280,7 +281,7 @@ def contact_thread(request: HttpRequest, force_slug: str, token: str) -> HttpRes
     sent, and a form to write back into the same conversation."""
     force = _force(force_slug)
     first = _thread_start(force, token)
-    here = _thread_url(force, first)
+    here = thread_path(force, first)
     form, errors, status = {"text": ""}, {}, 200
     if request.method == "POST":
         form["text"] = request.POST.get("text", "").strip()

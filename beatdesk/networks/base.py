@@ -67,6 +67,16 @@ class OutgoingPart:
 
 
 @dataclass(frozen=True)
+class OutgoingEmail:
+    """An email that carries a reply to someone who wrote through the hub and gave an address."""
+
+    to: str
+    subject: str
+    body: str
+    from_name: str = ""
+
+
+@dataclass(frozen=True)
 class OutgoingPost:
     """A post, a thread (several parts) or a reply, ready for one channel.
 
@@ -80,6 +90,7 @@ class OutgoingPost:
     reply_to: str | None = None  # the network id of the message this answers
     private: bool = False  # a direct message rather than a public reply
     recipient: str | None = None  # for direct messages: the person's id on the network
+    email: OutgoingEmail | None = None  # on the hub: the reply also goes to the sender by email
 
 
 @dataclass(frozen=True)

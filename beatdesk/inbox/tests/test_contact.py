@@ -217,7 +217,7 @@ def test_the_private_link_is_the_same_every_time_and_cannot_be_guessed_or_moved(
         text="ours",
         received_at=first.received_at,
     )
-    ours = public_views._thread_url(force, reply)
+    ours = public_views.thread_path(force, reply)
     assert client.get(ours).status_code == 404
 
 

@@ -6,17 +6,27 @@ out, and from then on the sender sees it."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import datetime
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage
 
 from beatdesk.forces.models import Channel
 from beatdesk.networks.base import (
     FetchResult,
+    OutgoingEmail,
     OutgoingPost,
     PermanentError,
     Profile,
     SendResult,
+    TemporaryError,
     TextRules,
 )
+
+logger = logging.getLogger("beatdesk.networks.hub")
 
 
 def permalink(force_slug: str, post_id: int) -> str:
@@ -62,8 +72,10 @@ class HubTransport:
             return SendResult(
                 network_id=f"hub-{post_id}", url=permalink(self.channel.force.slug, post_id)
             )
-        # A reply to a message sent through the hub's own form: the inbox keeps and shows it,
-        # so sending it on the hub only records that it went out.
+        # A reply to a message sent through the hub's own form: the inbox keeps it and the
+        # sender reads it at their private link; it is emailed too when they gave an address.
+        if post.email is not None:
+            _send_email(post.email)
         return SendResult(network_id=f"hub-reply-{reply_ref or post.key}")
 
     def edit(self, network_id: str, post: OutgoingPost) -> SendResult:
@@ -90,3 +102,24 @@ class HubTransport:
 
 def make_transport(channel: Channel) -> HubTransport:
     return HubTransport(channel)
+
+
+def _send_email(email: OutgoingEmail) -> None:
+    """Hand the email to the mail server. A server that cannot take it now is a temporary
+    error (the outbox tries again, and the reply waits with it); an address it refuses is
+    logged and the reply goes on: the sender still reads it at their private link."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=formataddr((email.from_name, sender)) if email.from_name else sender,
+        to=[email.to],
+    )
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused:
+        logger.warning("the mail server refused the sender's address; the answer was not emailed")
+    except (smtplib.SMTPException, OSError) as error:
+        raise TemporaryError(
+            f"The mail server did not take the email ({error.__class__.__name__})."
+        ) from error
