@@ -178,6 +178,9 @@ class Message(models.Model):
         OUT = "out", "From us"
 
     PRIVATE_KINDS = (Kind.DIRECT, Kind.HUB_FORM)
+    # The network id of each message sent through the hub's contact form (or written back at
+    # its private link), as against a Q&A question handed over, also a hub_form message.
+    FORM_ID_PREFIX = "hubform-"
 
     # Ingestion inserts thousands of these a second: no index that another one covers (force
     # and conversation lead ``inbox_message_recent`` and ``inbox_message_thread``), and none on

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -424,3 +425,19 @@ def rule_preview(*, force: Force, candidate: TriageRule, limit: int = 500) -> Ru
         )
         rows.append(PreviewRow(message=message, before=before, after=after))
     return RulePreview(scanned=len(recent), rows=rows[:50])
+
+
+def reply_reaches(*, conversation: Conversation, thread: list[Message]) -> str:
+    """Where a reply to a conversation begun through the hub's contact form reaches the
+    sender, for the officer writing it; empty for any other conversation."""
+    if not any(
+        m.direction == Message.Direction.IN and m.network_id.startswith(Message.FORM_ID_PREFIX)
+        for m in thread
+    ):
+        return ""
+    where = "They read it at the private link the hub gave them"
+    if not conversation.contact_email:
+        return f"{where} (they left no email address)."
+    if settings.EMAIL_ANSWERS:
+        return f"{where}, and it is emailed to them."
+    return f"{where} (they left an email address, but this site sends no email)."

@@ -167,12 +167,14 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 saved=chosen, officer=officer, conversation=conversation
             )
     now = timezone.now()
+    thread = selectors.messages_of(conversation=conversation)
     return render(
         request,
         "inbox/conversation.html",
         {
             "conversation": conversation,
-            "thread": selectors.messages_of(conversation=conversation),
+            "thread": thread,
+            "reply_reaches": selectors.reply_reaches(conversation=conversation, thread=thread),
             "notes": conversation.notes.select_related("author"),
             "others": selectors.others_present(conversation=conversation, officer=officer),
             "assignable": selectors.assignable_officers(conversation=conversation),

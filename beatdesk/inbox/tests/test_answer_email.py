@@ -189,3 +189,38 @@ def test_the_answer_reaches_a_real_mail_server_as_configured(client, force, offi
     body = parsed.get_body().get_content()
     assert "Yes — at 10pm. The attendant’s number is on the gate." in body
     assert "https://hub.example.org/north-yorkshire/contact/c/" in body
+
+
+def test_the_officer_is_told_where_a_reply_to_a_form_sender_reaches_them(
+    client, force, officer_york, settings
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from beatdesk.core.testing import login
+
+    post(client, force, email="ann@example.org", text="Is Bootham car park locked overnight?")
+    post(client, force, text="Where do I hand in a lost wallet?")
+    with_email, without = Conversation.objects.order_by("pk")
+    desk = Client()
+    login(desk, officer_york)
+
+    def hint(conversation):
+        html = desk.get(reverse("inbox:conversation", args=[conversation.pk])).content.decode()
+        return html[
+            html.index('id="reply-hint"') : html.index("</span>", html.index('id="reply-hint"'))
+        ]
+
+    settings.EMAIL_ANSWERS = True
+    assert "private link the hub gave them, and it is emailed to them." in hint(with_email)
+    assert "private link the hub gave them (they left no email address)." in hint(without)
+    settings.EMAIL_ANSWERS = False
+    assert "they left an email address, but this site sends no email" in hint(with_email)
+    # A conversation from a network says nothing of the sort.
+    york = force.accounts.get(slug="york")
+    from beatdesk.inbox.services import message_ingest
+
+    mention = message_ingest(force=force, channel=york.channels.get(network="simulated"),
+                             account=york, network_id="sim-1", text="Road closed?",
+                             author_handle="someone")  # fmt: skip
+    assert "private link" not in hint(mention.conversation)
