@@ -220,7 +220,9 @@ def contact_sent(request: HttpRequest, force_slug: str) -> HttpResponse:
     message = _sent_message(request, force)
     thread_url = ""
     if message is not None:
-        first = message.conversation.messages.filter(kind=Message.Kind.HUB_FORM).first()
+        first = message.conversation.messages.filter(
+            direction=Message.Direction.IN, kind=Message.Kind.HUB_FORM
+        ).first()
         thread_url = thread_path(force, first or message)
     return _private(
         render(
