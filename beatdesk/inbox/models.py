@@ -181,6 +181,8 @@ class Message(models.Model):
     # The network id of each message sent through the hub's contact form (or written back at
     # its private link), as against a Q&A question handed over, also a hub_form message.
     FORM_ID_PREFIX = "hubform-"
+    # The network id of a question asked on a hub Q&A page and handed to the inbox.
+    QA_ID_PREFIX = "qa-"
 
     # Ingestion inserts thousands of these a second: no index that another one covers (force
     # and conversation lead ``inbox_message_recent`` and ``inbox_message_thread``), and none on

@@ -428,12 +428,16 @@ def rule_preview(*, force: Force, candidate: TriageRule, limit: int = 500) -> Ru
 
 
 def reply_reaches(*, conversation: Conversation, thread: list[Message]) -> str:
-    """Where a reply to a conversation begun through the hub's contact form reaches the
-    sender, for the officer writing it; empty for any other conversation."""
-    if not any(
-        m.direction == Message.Direction.IN and m.network_id.startswith(Message.FORM_ID_PREFIX)
-        for m in thread
-    ):
+    """Where a reply to a conversation from the hub reaches the sender, for the officer
+    writing it: one begun through the contact form, or a Q&A question asked on the hub (which
+    it does not reach); empty for any other conversation."""
+    came_in = [m.network_id for m in thread if m.direction == Message.Direction.IN]
+    if not any(i.startswith(Message.FORM_ID_PREFIX) for i in came_in):
+        if came_in and all(i.startswith(Message.QA_ID_PREFIX) for i in came_in):
+            return (
+                "They asked on the hub during a live Q&A and left no way to reach them: they "
+                "will not see this reply. Answer in a later session or on the force's accounts."
+            )
         return ""
     where = "They read it at the private link the hub gave them"
     if not conversation.contact_email:

@@ -168,6 +168,7 @@ def _entry(session: Session):
 def emergency_from_hub(*, session: Session, text: str, asker_name: str, now: datetime):
     """Store an emergency asked on the session page as an urgent inbox message (the alert)."""
     from beatdesk.inbox.ingest import message_ingest
+    from beatdesk.inbox.models import Message
 
     account, channel = _entry(session)
     with transaction.atomic():
@@ -175,7 +176,7 @@ def emergency_from_hub(*, session: Session, text: str, asker_name: str, now: dat
             force=session.force,
             channel=channel,
             account=account,
-            network_id=f"qa-emergency-{uuid.uuid4().hex}",
+            network_id=f"{Message.QA_ID_PREFIX}emergency-{uuid.uuid4().hex}",
             text=text,
             author_handle="",
             author_name=asker_name,
@@ -215,7 +216,7 @@ def hand_over(*, question: Question, now: datetime) -> bool:
             force=session.force,
             channel=channel,
             account=account,
-            network_id=f"qa-question-{question.pk}",
+            network_id=f"{Message.QA_ID_PREFIX}question-{question.pk}",
             text=question.text,
             author_handle="",
             author_name=question.asker_name,

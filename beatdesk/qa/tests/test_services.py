@@ -355,6 +355,17 @@ def test_closing_hands_unanswered_questions_to_the_inbox(
         ask(live_session, "One more?")
     assert run_due(only={"qa_close"}) == 0
     assert Message.objects.filter(network_id__startswith="qa-question-").count() == 2
+    # The officer answering from the inbox is told a hub asker will not see the reply; a
+    # network asker is answered on the network as usual.
+    from beatdesk.inbox.selectors import messages_of, reply_reaches
+
+    def reaches(conversation):
+        return reply_reaches(
+            conversation=conversation, thread=messages_of(conversation=conversation)
+        )
+
+    assert "they will not see this reply" in reaches(hub_messages[0].conversation)
+    assert reaches(network_conversation) == ""
 
 
 def test_late_network_questions_stay_in_the_inbox(live_session, from_network):
