@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from beatdesk.forces.models import Channel
 from beatdesk.inbox.models import Message
+from beatdesk.inbox.selectors import form_thread_start
 from beatdesk.networks.base import OutgoingEmail, OutgoingPart, OutgoingPost, SendResult
 from beatdesk.publishing.models import Delivery
 from beatdesk.publishing.outbox import register_payload
@@ -38,11 +39,7 @@ def _email(reply: Message) -> OutgoingEmail | None:
         and reply.channel.network == Channel.Network.HUB
     ):
         return None
-    first = (
-        conversation.messages.filter(direction=Message.Direction.IN, kind=Message.Kind.HUB_FORM)
-        .order_by("received_at", "id")
-        .first()
-    )
+    first = form_thread_start(conversation=conversation)
     if first is None:
         return None
     force = reply.force

@@ -30,6 +30,7 @@ from beatdesk.core.context import current_origin
 from beatdesk.forces.models import Account, Channel, Force
 from beatdesk.forces.selectors import force_by_slug
 from beatdesk.inbox.models import Message
+from beatdesk.inbox.selectors import form_thread_start
 from beatdesk.inbox.services import message_ingest
 from beatdesk.publishing.models import Delivery
 
@@ -220,9 +221,7 @@ def contact_sent(request: HttpRequest, force_slug: str) -> HttpResponse:
     message = _sent_message(request, force)
     thread_url = ""
     if message is not None:
-        first = message.conversation.messages.filter(
-            direction=Message.Direction.IN, kind=Message.Kind.HUB_FORM
-        ).first()
+        first = form_thread_start(conversation=message.conversation)
         thread_url = thread_path(force, first or message)
     return _private(
         render(

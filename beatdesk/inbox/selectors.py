@@ -427,6 +427,18 @@ def rule_preview(*, force: Force, candidate: TriageRule, limit: int = 500) -> Ru
     return RulePreview(scanned=len(recent), rows=rows[:50])
 
 
+def form_thread_start(*, conversation: Conversation) -> Message | None:
+    """The first message from the public in a conversation begun through the hub's contact
+    form (what the sender's private link names), or None for any other conversation."""
+    return (
+        conversation.messages.filter(
+            direction=Message.Direction.IN, network_id__startswith=Message.FORM_ID_PREFIX
+        )
+        .order_by("received_at", "id")
+        .first()
+    )
+
+
 def reply_reaches(*, conversation: Conversation, thread: list[Message]) -> str:
     """Where a reply to a conversation from the hub reaches the sender, for the officer
     writing it: one begun through the contact form, or a Q&A question asked on the hub (which

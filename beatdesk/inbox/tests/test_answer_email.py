@@ -65,7 +65,11 @@ def test_an_answer_is_emailed_with_the_reference_and_the_private_link(
                     text="Is Bootham car park locked overnight?")  # fmt: skip
     link = thread_link(client, response)
     first = Message.objects.get()
-    reply = answer(officer_york)
+    reply = answer(
+        officer_york,
+        text='It is locked at 10pm; the attendant will let you out. Ask at the "Gate <B>" '
+        "hut & say it's for the car park.",
+    )
     assert mail.outbox == []  # the outbox sends it, not the request
     run_outbox()
     assert Delivery.objects.get().state == Delivery.State.SENT
@@ -77,7 +81,9 @@ def test_an_answer_is_emailed_with_the_reference_and_the_private_link(
     assert f"reference HF-{first.pk}" in email.body
     assert f"Read the conversation and write back: https://hub.example.org{link}" in email.body
     assert "call 999" in email.body and "call 101" in email.body
-    assert "&" not in email.body.replace("&amp;", "")  # plain text, never escaped HTML
+    # Plain text: what the officer wrote, never escaped as HTML.
+    assert 'Ask at the "Gate <B>" hut & say it\'s for the car park.' in email.body
+    assert "&amp;" not in email.body and "&quot;" not in email.body and "&lt;" not in email.body
     assert "attendant will let you out" in client.get(link).content.decode()
 
 
